@@ -1,0 +1,202 @@
+package herd.swarm;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One connection to one peer. Runs on the swarm's event loop, like all swarm state. Nobody is choked: every
+ * peer that asks is served, and this side keeps {@link SwarmOptions#pipeline} requests in flight.
+ */
+final class PeerConnection extends SimpleChannelInboundHandler<Object> {
+  private static final System.Logger LOG = System.getLogger(PeerConnection.class.getName());
+  private static final int MAX_REQUEST = 128 * 1024;
+
+  private final Swarm swarm;
+  private final boolean outgoing;
+  private final BitSet peerHas = new BitSet();
+  private final Set<Block> outstanding = new LinkedHashSet<>();
+  private Channel channel;
+  private byte[] peerId;
+  private boolean choked = true;
+  private boolean interested;
+
+  PeerConnection(Swarm swarm, boolean outgoing) {
+    this.swarm = swarm;
+    this.outgoing = outgoing;
+  }
+
+  boolean outgoing() {
+    return outgoing;
+  }
+
+  byte[] peerId() {
+    return peerId;
+  }
+
+  Channel channel() {
+    return channel;
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    channel = ctx.channel();
+    if (outgoing) ctx.writeAndFlush(swarm.handshake());
+  }
+
+  @Override
+  protected void channelRead0(ChannelHandlerContext ctx, Object msg) throws IOException {
+    if (msg instanceof Handshake h) {
+      onHandshake(ctx, h);
+    } else if (msg instanceof Message.Piece p) {
+      onBlock(new Block(p.piece(), p.begin(), p.data().readableBytes()), p.data());
+    } else if (msg instanceof Message.Request r) {
+      onRequest(ctx, new Block(r.piece(), r.begin(), r.length()));
+    } else if (msg instanceof Message.Have h) {
+      checkIndex(h.piece());
+      if (!peerHas.get(h.piece())) {
+        peerHas.set(h.piece());
+        swarm.picker().addAvailability(h.piece());
+        updateInterest();
+        fill();
+      }
+    } else if (msg instanceof Message.Bitfield b) {
+      onBitfield(b.bits());
+    } else if (msg instanceof Message.Unchoke) {
+      choked = false;
+      fill();
+    } else if (msg instanceof Message.Choke) {
+      choked = true;
+      dropOutstanding();
+    }
+    // Interested, NotInterested, Cancel, Port, KeepAlive: nobody is choked and blocks are sent at once.
+  }
+
+  private void onHandshake(ChannelHandlerContext ctx, Handshake h) {
+    if (!Arrays.equals(h.infoHash(), swarm.metainfo().infoHash())) throw new WireException("wrong info-hash");
+    peerId = h.peerId();
+    if (!outgoing) ctx.write(swarm.handshake());
+    if (!swarm.register(this)) {
+      ctx.close();
+      return;
+    }
+    BitSet have = swarm.picker().haveSet();
+    if (!have.isEmpty()) ctx.write(new Message.Bitfield(toBytes(have, swarm.metainfo().pieceCount())));
+    ctx.writeAndFlush(new Message.Unchoke());
+  }
+
+  private void onBitfield(byte[] bits) {
+    int pieces = swarm.metainfo().pieceCount();
+    if (bits.length != (pieces + 7) / 8) throw new WireException("bitfield of " + bits.length + " bytes for " + pieces + " pieces");
+    BitSet set = new BitSet(pieces);
+    for (int i = 0; i < bits.length * 8; i++) {
+      if ((bits[i >> 3] & (0x80 >>> (i & 7))) != 0) {
+        if (i >= pieces) throw new WireException("bitfield sets spare bits");
+        set.set(i);
+      }
+    }
+    swarm.picker().removeAvailability(peerHas);
+    peerHas.clear();
+    peerHas.or(set);
+    swarm.picker().addAvailability(peerHas);
+    updateInterest();
+    fill();
+  }
+
+  private void onRequest(ChannelHandlerContext ctx, Block b) {
+    checkIndex(b.piece());
+    if (!swarm.picker().have(b.piece())) throw new WireException("request for piece " + b.piece() + " we do not have");
+    int pieceLength = swarm.metainfo().pieceLength(b.piece());
+    if (b.length() <= 0 || b.length() > MAX_REQUEST || b.begin() < 0 || b.begin() > pieceLength - b.length()) {
+      throw new WireException("bad request " + b);
+    }
+    ByteBuf header = ctx.alloc().buffer(13);
+    WireEncoder.pieceHeader(header, b.piece(), b.begin(), b.length());
+    ctx.write(header);
+    ctx.write(swarm.store().region(b));
+    swarm.uploaded(b.length());
+    ctx.flush();
+  }
+
+  private void onBlock(Block b, ByteBuf data) throws IOException {
+    try {
+      if (!outstanding.remove(b)) checkIndex(b.piece()); // unsolicited, or late after an endgame cancel
+      if (!swarm.picker().wanted(b)) return;
+      swarm.store().write(b, data);
+      swarm.blockReceived(this, b);
+    } finally {
+      data.release();
+    }
+    fill();
+  }
+
+  /** Another connection delivered {@code b} first (endgame): stop waiting for it here. */
+  void cancel(Block b) {
+    if (outstanding.remove(b)) channel.writeAndFlush(new Message.Cancel(b.piece(), b.begin(), b.length()));
+  }
+
+  /** We verified a piece: tell the peer, and stop being interested once it has nothing more for us. */
+  void announceHave(int piece) {
+    channel.write(new Message.Have(piece));
+    updateInterest();
+    channel.flush();
+  }
+
+  /** Requests more blocks until the pipeline is full. */
+  void fill() {
+    if (choked || peerId == null) return;
+    int room = swarm.options().pipeline() - outstanding.size();
+    if (room <= 0) return;
+    List<Block> blocks = swarm.picker().next(this, peerHas, room, outstanding);
+    for (Block b : blocks) {
+      outstanding.add(b);
+      channel.write(new Message.Request(b.piece(), b.begin(), b.length()));
+    }
+    if (!blocks.isEmpty()) channel.flush();
+  }
+
+  private void updateInterest() {
+    boolean want = swarm.picker().interesting(peerHas);
+    if (want != interested) {
+      interested = want;
+      channel.write(want ? new Message.Interested() : new Message.NotInterested());
+      channel.flush();
+    }
+  }
+
+  private void dropOutstanding() {
+    for (Block b : outstanding) swarm.picker().cancelled(b);
+    outstanding.clear();
+  }
+
+  private void checkIndex(int piece) {
+    if (piece < 0 || piece >= swarm.metainfo().pieceCount()) throw new WireException("piece index " + piece + " out of range");
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    dropOutstanding();
+    swarm.picker().removeAvailability(peerHas);
+    swarm.picker().peerGone(this);
+    swarm.unregister(this);
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    LOG.log(System.Logger.Level.DEBUG, () -> "closing " + ctx.channel().remoteAddress() + ": " + cause);
+    ctx.close();
+  }
+
+  static byte[] toBytes(BitSet set, int bits) {
+    byte[] out = new byte[(bits + 7) / 8];
+    for (int i = set.nextSetBit(0); i >= 0 && i < bits; i = set.nextSetBit(i + 1)) out[i >> 3] |= (byte) (0x80 >>> (i & 7));
+    return out;
+  }
+}

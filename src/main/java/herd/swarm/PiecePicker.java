@@ -1,0 +1,196 @@
+package herd.swarm;
+
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.function.IntUnaryOperator;
+
+/**
+ * Chooses which blocks to request from which peer: a peer first finishes the pieces it started, then starts the
+ * rarest piece it has (ties broken at random, so peers fetch different pieces from the seeder), then helps with
+ * pieces others started, and in the endgame, when every missing piece is under way, asks again for blocks that are
+ * requested elsewhere but not yet here. Pure bookkeeping: no I/O, not thread-safe, peers are opaque keys.
+ */
+public final class PiecePicker {
+  private final int pieceCount;
+  private final IntUnaryOperator pieceLength;
+  private final Random random;
+  private final int[] availability;
+  private final BitSet have = new BitSet();
+  private final Map<Integer, Partial> partials = new HashMap<>();
+
+  /** @param pieceLength the length in bytes of each piece, by index */
+  public PiecePicker(int pieceCount, IntUnaryOperator pieceLength, Random random) {
+    this.pieceCount = pieceCount;
+    this.pieceLength = pieceLength;
+    this.random = random;
+    this.availability = new int[pieceCount];
+  }
+
+  public void addAvailability(BitSet pieces) {
+    for (int i = pieces.nextSetBit(0); i >= 0; i = pieces.nextSetBit(i + 1)) availability[i]++;
+  }
+
+  public void addAvailability(int piece) {
+    availability[piece]++;
+  }
+
+  public void removeAvailability(BitSet pieces) {
+    for (int i = pieces.nextSetBit(0); i >= 0; i = pieces.nextSetBit(i + 1)) availability[i]--;
+  }
+
+  /** Whether a peer holding {@code pieces} has anything we lack. */
+  public boolean interesting(BitSet pieces) {
+    BitSet lacking = (BitSet) pieces.clone();
+    lacking.andNot(have);
+    return !lacking.isEmpty();
+  }
+
+  public boolean have(int piece) {
+    return have.get(piece);
+  }
+
+  public BitSet haveSet() {
+    return (BitSet) have.clone();
+  }
+
+  public int haveCount() {
+    return have.cardinality();
+  }
+
+  public boolean complete() {
+    return have.cardinality() == pieceCount;
+  }
+
+  public boolean endgame() {
+    return partials.size() == pieceCount - have.cardinality() && !complete();
+  }
+
+  /**
+   * Up to {@code max} blocks to request from {@code peer}, which holds {@code peerHas} and already has
+   * {@code outstanding} requests from us. The returned blocks count as requested until received or
+   * {@linkplain #cancelled cancelled}.
+   */
+  public List<Block> next(Object peer, BitSet peerHas, int max, Set<Block> outstanding) {
+    List<Block> out = new ArrayList<>();
+    for (Partial p : partials.values()) {
+      if (out.size() >= max) return out;
+      if (p.owner == peer) p.take(out, max);
+    }
+    while (out.size() < max) {
+      int piece = rarestUnstarted(peerHas);
+      if (piece < 0) break;
+      Partial p = new Partial(piece, peer);
+      partials.put(piece, p);
+      p.take(out, max);
+    }
+    for (Partial p : partials.values()) {
+      if (out.size() >= max) return out;
+      if (peerHas.get(p.piece)) {
+        if (p.owner == null) p.owner = peer;
+        p.take(out, max);
+      }
+    }
+    if (endgame()) {
+      for (Partial p : partials.values()) {
+        if (out.size() >= max) break;
+        if (peerHas.get(p.piece)) p.takeDuplicates(out, max, outstanding);
+      }
+    }
+    return out;
+  }
+
+  /** Whether {@code block} is still wanted: not yet received and its piece not yet verified. */
+  public boolean wanted(Block block) {
+    Partial p = partials.get(block.piece());
+    return p != null && block.begin() % Block.SIZE == 0 && block.index() < p.blocks
+        && !p.received.get(block.index()) && p.block(block.index()).equals(block);
+  }
+
+  /** Records a {@linkplain #wanted wanted} block. Returns true when that completes its piece, ready to verify. */
+  public boolean received(Block block) {
+    Partial p = partials.get(block.piece());
+    p.received.set(block.index());
+    p.requested.set(block.index());
+    return p.received.cardinality() == p.blocks;
+  }
+
+  /** A request that will not be answered (peer choked us or went away): the block is free again. */
+  public void cancelled(Block block) {
+    Partial p = partials.get(block.piece());
+    if (p != null && !p.received.get(block.index())) p.requested.clear(block.index());
+  }
+
+  /** The peer is gone; pieces it started may be taken by anyone. */
+  public void peerGone(Object peer) {
+    for (Partial p : partials.values()) if (p.owner == peer) p.owner = null;
+  }
+
+  public void verified(int piece) {
+    partials.remove(piece);
+    have.set(piece);
+  }
+
+  /** The piece failed its hash: every block of it is fetched again. */
+  public void failed(int piece) {
+    partials.remove(piece);
+  }
+
+  /** Rarest piece that {@code peerHas}, we lack, and nobody started; ties at random. -1 if none. */
+  private int rarestUnstarted(BitSet peerHas) {
+    int best = -1;
+    int bestAvailability = Integer.MAX_VALUE;
+    int ties = 0;
+    for (int i = peerHas.nextSetBit(0); i >= 0 && i < pieceCount; i = peerHas.nextSetBit(i + 1)) {
+      if (have.get(i) || partials.containsKey(i)) continue;
+      int a = availability[i];
+      if (a < bestAvailability) {
+        best = i;
+        bestAvailability = a;
+        ties = 1;
+      } else if (a == bestAvailability && random.nextInt(++ties) == 0) {
+        best = i;
+      }
+    }
+    return best;
+  }
+
+  private final class Partial {
+    final int piece;
+    final int length;
+    final int blocks;
+    final BitSet requested = new BitSet();
+    final BitSet received = new BitSet();
+    Object owner;
+
+    Partial(int piece, Object owner) {
+      this.piece = piece;
+      this.length = pieceLength.applyAsInt(piece);
+      this.blocks = (length + Block.SIZE - 1) / Block.SIZE;
+      this.owner = owner;
+    }
+
+    void take(List<Block> out, int max) {
+      for (int b = requested.nextClearBit(0); b < blocks && out.size() < max; b = requested.nextClearBit(b + 1)) {
+        requested.set(b);
+        out.add(block(b));
+      }
+    }
+
+    void takeDuplicates(List<Block> out, int max, Set<Block> outstanding) {
+      for (int b = received.nextClearBit(0); b < blocks && out.size() < max; b = received.nextClearBit(b + 1)) {
+        Block block = block(b);
+        if (!outstanding.contains(block)) out.add(block);
+      }
+    }
+
+    Block block(int b) {
+      int begin = b * Block.SIZE;
+      return new Block(piece, begin, Math.min(Block.SIZE, length - begin));
+    }
+  }
+}

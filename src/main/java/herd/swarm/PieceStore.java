@@ -1,0 +1,78 @@
+package herd.swarm;
+
+import herd.metainfo.Hashing;
+import herd.metainfo.Metainfo;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.FileRegion;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * The torrent's content on disk, addressed by piece and offset. Today the content is one file; a multi-file
+ * torrent maps the same global offsets onto several files here and nowhere else.
+ */
+public final class PieceStore implements AutoCloseable {
+  private final Metainfo meta;
+  private final FileChannel channel;
+
+  private PieceStore(Metainfo meta, FileChannel channel) {
+    this.meta = meta;
+    this.channel = channel;
+  }
+
+  /** Opens existing content to serve it. */
+  public static PieceStore openForReading(Path file, Metainfo meta) throws IOException {
+    FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
+    if (ch.size() != meta.length()) {
+      ch.close();
+      throw new IOException(file + " has " + ch.size() + " bytes, the torrent " + meta.length());
+    }
+    return new PieceStore(meta, ch);
+  }
+
+  /** Creates (or truncates) {@code file} at the content's full length, to be filled in. */
+  public static PieceStore create(Path file, Metainfo meta) throws IOException {
+    FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE,
+        StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING);
+    try {
+      if (meta.length() > 0) ch.write(ByteBuffer.allocate(1), meta.length() - 1);
+    } catch (IOException e) {
+      ch.close();
+      throw e;
+    }
+    return new PieceStore(meta, ch);
+  }
+
+  public Metainfo metainfo() {
+    return meta;
+  }
+
+  void write(Block block, ByteBuf data) throws IOException {
+    long pos = meta.pieceOffset(block.piece()) + block.begin();
+    ByteBuffer buf = data.nioBuffer();
+    while (buf.hasRemaining()) pos += channel.write(buf, pos);
+  }
+
+  /** A zero-copy view of a block, for sending. The store must outlive it. */
+  FileRegion region(Block block) {
+    return new StoreRegion(channel, meta.pieceOffset(block.piece()) + block.begin(), block.length());
+  }
+
+  /** Whether piece {@code index} on disk matches its hash. */
+  public boolean verify(int index) {
+    return meta.pieceHashMatches(index, Hashing.sha1(channel, meta.pieceOffset(index), meta.pieceLength(index)));
+  }
+
+  /** Forces the content to stable storage. */
+  public void sync() throws IOException {
+    channel.force(true);
+  }
+
+  @Override
+  public void close() throws IOException {
+    channel.close();
+  }
+}

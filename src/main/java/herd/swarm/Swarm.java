@@ -1,0 +1,221 @@
+package herd.swarm;
+
+import herd.metainfo.Metainfo;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One torrent being shared by this process: it listens for peers, connects to peers it is told of, fetches what
+ * it lacks and serves what it has. All its state lives on one event loop; piece hashing runs on worker threads
+ * and reports back to that loop.
+ */
+public final class Swarm implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(Swarm.class.getName());
+
+  private final Metainfo meta;
+  private final PieceStore store;
+  private final byte[] peerId;
+  private final SwarmOptions options;
+  private final EventLoop loop;
+  private final ExecutorService hashers;
+  private final PiecePicker picker;
+  private final List<PeerConnection> peers = new ArrayList<>();
+  private final Set<InetSocketAddress> dialed = new HashSet<>();
+  private final CompletableFuture<Void> completion = new CompletableFuture<>();
+  private final AtomicLong verifiedBytes = new AtomicLong();
+  private final AtomicLong uploadedBytes = new AtomicLong();
+  private Channel server;
+
+  private Swarm(Metainfo meta, PieceStore store, BitSet have, byte[] peerId, SwarmOptions options, EventLoop loop) {
+    this.meta = meta;
+    this.store = store;
+    this.peerId = peerId.clone();
+    this.options = options;
+    this.loop = loop;
+    this.picker = new PiecePicker(meta.pieceCount(), meta::pieceLength, new Random());
+    for (int i = have.nextSetBit(0); i >= 0; i = have.nextSetBit(i + 1)) {
+      picker.verified(i);
+      verifiedBytes.addAndGet(meta.pieceLength(i));
+    }
+    this.hashers = have.cardinality() == meta.pieceCount() ? null : Executors.newFixedThreadPool(
+        Math.max(1, Runtime.getRuntime().availableProcessors() - 1), daemonThreads("herd-hash"));
+    if (picker.complete()) completion.complete(null);
+  }
+
+  /**
+   * Starts sharing {@code store}, of which the pieces in {@code have} are already verified, listening on
+   * {@code bind} (port 0 for any). All connections run on one loop of {@code group}.
+   */
+  public static Swarm start(EventLoopGroup group, PieceStore store, BitSet have, byte[] peerId,
+      SwarmOptions options, InetSocketAddress bind) throws InterruptedException {
+    Swarm swarm = new Swarm(store.metainfo(), store, have, peerId, options, group.next());
+    swarm.server = new ServerBootstrap()
+        .group(swarm.loop, swarm.loop)
+        .channel(NioServerSocketChannel.class)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childHandler(swarm.initializer(false))
+        .bind(bind).sync().channel();
+    return swarm;
+  }
+
+  /** Connects to a peer unless already dialed. Safe from any thread. */
+  public void connect(InetSocketAddress address) {
+    loop.execute(() -> {
+      if (!dialed.add(address) || peers.size() >= options.maxPeers()) return;
+      new Bootstrap()
+          .group(loop)
+          .channel(NioSocketChannel.class)
+          .option(ChannelOption.TCP_NODELAY, true)
+          .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
+          .handler(initializer(true))
+          .connect(address)
+          .addListener(f -> {
+            if (!f.isSuccess()) dialed.remove(address);
+          });
+    });
+  }
+
+  public int port() {
+    return ((InetSocketAddress) server.localAddress()).getPort();
+  }
+
+  public Metainfo metainfo() {
+    return meta;
+  }
+
+  public long verifiedBytes() {
+    return verifiedBytes.get();
+  }
+
+  public long uploadedBytes() {
+    return uploadedBytes.get();
+  }
+
+  /** Completes when every piece is verified on disk. */
+  public CompletableFuture<Void> completion() {
+    return completion;
+  }
+
+  /** How many peers are connected now. */
+  public int peerCount() {
+    return loop.submit(peers::size).syncUninterruptibly().getNow();
+  }
+
+  @Override
+  public void close() {
+    if (server != null) server.close().syncUninterruptibly();
+    loop.submit(() -> {
+      for (PeerConnection p : new ArrayList<>(peers)) p.channel().close();
+    }).syncUninterruptibly();
+    if (hashers != null) hashers.shutdownNow();
+    completion.completeExceptionally(new IllegalStateException("swarm closed"));
+  }
+
+  // ---- called by connections, on the loop ----
+
+  PiecePicker picker() {
+    return picker;
+  }
+
+  PieceStore store() {
+    return store;
+  }
+
+  SwarmOptions options() {
+    return options;
+  }
+
+  Handshake handshake() {
+    return new Handshake(meta.infoHash(), peerId);
+  }
+
+  void uploaded(int bytes) {
+    uploadedBytes.addAndGet(bytes);
+  }
+
+  /**
+   * Admits a connection after its handshake. Refuses ourselves and a second connection to the same peer: of two
+   * connections between the same pair, both sides keep the one opened by the peer with the smaller id.
+   */
+  boolean register(PeerConnection conn) {
+    if (Arrays.equals(conn.peerId(), peerId)) return false;
+    for (PeerConnection other : peers) {
+      if (Arrays.equals(other.peerId(), conn.peerId())) {
+        boolean keepNew = conn.outgoing() == (Arrays.compare(peerId, conn.peerId()) < 0);
+        if (!keepNew) return false;
+        other.channel().close();
+      }
+    }
+    if (peers.size() >= options.maxPeers()) return false;
+    peers.add(conn);
+    return true;
+  }
+
+  void unregister(PeerConnection conn) {
+    peers.remove(conn);
+  }
+
+  void blockReceived(PeerConnection from, Block b) {
+    if (picker.endgame()) {
+      for (PeerConnection p : peers) if (p != from) p.cancel(b);
+    }
+    if (picker.received(b)) {
+      hashers.execute(() -> {
+        boolean ok = store.verify(b.piece());
+        loop.execute(() -> pieceHashed(b.piece(), ok));
+      });
+    }
+  }
+
+  private void pieceHashed(int piece, boolean ok) {
+    if (!ok) {
+      LOG.log(System.Logger.Level.WARNING, "piece " + piece + " failed its hash; fetching it again");
+      picker.failed(piece);
+    } else {
+      picker.verified(piece);
+      verifiedBytes.addAndGet(meta.pieceLength(piece));
+      for (PeerConnection p : peers) p.announceHave(piece);
+      if (picker.complete()) completion.complete(null);
+    }
+    for (PeerConnection p : peers) p.fill();
+  }
+
+  private ChannelInitializer<SocketChannel> initializer(boolean outgoing) {
+    int maxMessage = Math.max(Block.SIZE * 8 + 13, meta.pieceCount() / 8 + 2);
+    return new ChannelInitializer<>() {
+      @Override
+      protected void initChannel(SocketChannel ch) {
+        ch.pipeline().addLast(new WireDecoder(maxMessage), new WireEncoder(), new PeerConnection(Swarm.this, outgoing));
+      }
+    };
+  }
+
+  static java.util.concurrent.ThreadFactory daemonThreads(String name) {
+    AtomicLong n = new AtomicLong();
+    return r -> {
+      Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+}

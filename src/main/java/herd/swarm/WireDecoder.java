@@ -1,0 +1,81 @@
+package herd.swarm;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import java.util.List;
+
+/**
+ * Decodes a handshake, then length-prefixed messages. Anything malformed (an oversized length, an unknown id, a
+ * wrong payload size) throws {@link WireException}; the connection handler then closes that one connection.
+ */
+public final class WireDecoder extends ByteToMessageDecoder {
+  private final int maxLength;
+  private boolean handshakeDone;
+
+  /** @param maxLength the largest message accepted: a block plus its header, or the bitfield, whichever is larger */
+  public WireDecoder(int maxLength) {
+    this.maxLength = maxLength;
+  }
+
+  @Override
+  protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+    if (!handshakeDone) {
+      if (in.readableBytes() < Handshake.LENGTH) return;
+      out.add(Handshake.readFrom(in));
+      handshakeDone = true;
+    }
+    while (in.readableBytes() >= 4) {
+      long length = in.getUnsignedInt(in.readerIndex());
+      if (length > maxLength) throw new WireException("message of " + length + " bytes exceeds " + maxLength);
+      if (in.readableBytes() < 4 + length) return;
+      in.skipBytes(4);
+      out.add(length == 0 ? new Message.KeepAlive() : message(in, (int) length));
+    }
+  }
+
+  private static Message message(ByteBuf in, int length) {
+    int id = in.readUnsignedByte();
+    int payload = length - 1;
+    switch (id) {
+      case Message.CHOKE:
+        expect(id, payload, 0);
+        return new Message.Choke();
+      case Message.UNCHOKE:
+        expect(id, payload, 0);
+        return new Message.Unchoke();
+      case Message.INTERESTED:
+        expect(id, payload, 0);
+        return new Message.Interested();
+      case Message.NOT_INTERESTED:
+        expect(id, payload, 0);
+        return new Message.NotInterested();
+      case Message.HAVE:
+        expect(id, payload, 4);
+        return new Message.Have(in.readInt());
+      case Message.BITFIELD: {
+        byte[] bits = new byte[payload];
+        in.readBytes(bits);
+        return new Message.Bitfield(bits);
+      }
+      case Message.REQUEST:
+        expect(id, payload, 12);
+        return new Message.Request(in.readInt(), in.readInt(), in.readInt());
+      case Message.PIECE:
+        if (payload < 8) throw new WireException("piece message too short");
+        return new Message.Piece(in.readInt(), in.readInt(), in.readRetainedSlice(payload - 8));
+      case Message.CANCEL:
+        expect(id, payload, 12);
+        return new Message.Cancel(in.readInt(), in.readInt(), in.readInt());
+      case Message.PORT:
+        expect(id, payload, 2);
+        return new Message.Port(in.readUnsignedShort());
+      default:
+        throw new WireException("unknown message id " + id);
+    }
+  }
+
+  private static void expect(int id, int payload, int size) {
+    if (payload != size) throw new WireException("message " + id + " has " + payload + " payload bytes, expected " + size);
+  }
+}

@@ -1,0 +1,102 @@
+package herd.peer;
+
+import herd.bencode.Bencode;
+import herd.swarm.Swarm;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.HttpURLConnection;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Announces this peer to the tracker over HTTP (BEP 3, compact replies per BEP 23 and BEP 7) and dials every
+ * peer the tracker hands out.
+ */
+final class Announcer {
+  private static final int TIMEOUT_MILLIS = 10_000;
+
+  private final String trackerUrl;
+  private final Swarm swarm;
+  private final byte[] peerId;
+
+  Announcer(String trackerUrl, Swarm swarm, byte[] peerId) {
+    this.trackerUrl = trackerUrl;
+    this.swarm = swarm;
+    this.peerId = peerId.clone();
+  }
+
+  /**
+   * Announces once and dials the peers in the reply. Returns the interval, in seconds, the tracker asks for.
+   *
+   * @param event {@code started}, {@code completed}, {@code stopped} or null
+   */
+  int announce(String event) throws IOException {
+    long left = swarm.metainfo().length() - swarm.verifiedBytes();
+    String url = trackerUrl + (trackerUrl.contains("?") ? "&" : "?")
+        + "info_hash=" + percentEncode(swarm.metainfo().infoHash())
+        + "&peer_id=" + percentEncode(peerId)
+        + "&port=" + swarm.port()
+        + "&uploaded=" + swarm.uploadedBytes()
+        + "&downloaded=" + swarm.verifiedBytes()
+        + "&left=" + left
+        + "&compact=1"
+        + (event == null ? "" : "&event=" + event);
+    HttpURLConnection c = (HttpURLConnection) URI.create(url).toURL().openConnection();
+    c.setConnectTimeout(TIMEOUT_MILLIS);
+    c.setReadTimeout(TIMEOUT_MILLIS);
+    byte[] body;
+    try (InputStream in = c.getInputStream()) {
+      body = in.readNBytes(1 << 20);
+    } finally {
+      c.disconnect();
+    }
+    Map<String, Object> reply = Bencode.decodeDict(body);
+    if (reply.get("failure reason") instanceof byte[] reason) {
+      throw new IOException("tracker refused: " + new String(reason, StandardCharsets.UTF_8));
+    }
+    for (InetSocketAddress peer : peers(reply)) swarm.connect(peer);
+    return reply.get("interval") instanceof Long interval ? (int) Math.max(1, Math.min(interval, 300)) : 30;
+  }
+
+  static List<InetSocketAddress> peers(Map<String, Object> reply) throws IOException {
+    List<InetSocketAddress> out = new ArrayList<>();
+    if (reply.get("peers") instanceof byte[] compact) compact(compact, 4, out);
+    if (reply.get("peers6") instanceof byte[] compact) compact(compact, 16, out);
+    if (reply.get("peers") instanceof List<?> list) {
+      for (Object o : list) {
+        if (o instanceof Map<?, ?> m && m.get("ip") instanceof byte[] ip && m.get("port") instanceof Long port) {
+          out.add(new InetSocketAddress(new String(ip, StandardCharsets.UTF_8), port.intValue()));
+        }
+      }
+    }
+    return out;
+  }
+
+  private static void compact(byte[] data, int addressLength, List<InetSocketAddress> out) throws IOException {
+    int entry = addressLength + 2;
+    for (int i = 0; i + entry <= data.length; i += entry) {
+      byte[] addr = java.util.Arrays.copyOfRange(data, i, i + addressLength);
+      int port = ((data[i + addressLength] & 0xff) << 8) | (data[i + addressLength + 1] & 0xff);
+      out.add(new InetSocketAddress(InetAddress.getByAddress(addr), port));
+    }
+  }
+
+  static String percentEncode(byte[] bytes) {
+    StringBuilder sb = new StringBuilder(bytes.length * 3);
+    for (byte b : bytes) {
+      int c = b & 0xff;
+      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' || c == '~') {
+        sb.append((char) c);
+      } else {
+        sb.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+            .append(Character.toUpperCase(Character.forDigit(c & 15, 16)));
+      }
+    }
+    return sb.toString();
+  }
+}

@@ -1,0 +1,135 @@
+package herd.peer;
+
+import herd.metainfo.Metainfo;
+import herd.swarm.PieceStore;
+import herd.swarm.Swarm;
+import herd.swarm.SwarmOptions;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.BitSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One peer's part in a push: fetch the content into a temporary file next to the destination, verify every
+ * piece, sync it and rename it into place, then keep serving until told to stop. Reports on {@code out} in the
+ * {@link Report} line format.
+ */
+public final class PeerRun {
+  private static final System.Logger LOG = System.getLogger(PeerRun.class.getName());
+  private static final long PROGRESS_MILLIS = 250;
+
+  private final PeerConfig config;
+  private final PrintStream out;
+
+  public PeerRun(PeerConfig config, PrintStream out) {
+    this.config = config;
+    this.out = out;
+  }
+
+  /**
+   * Runs until {@code stop} completes (herd ended the run, or the SSH channel closed). Returns the exit status:
+   * 0 if the file was placed.
+   */
+  public int run(CompletableFuture<Void> stop) {
+    Metainfo meta;
+    Placement placement;
+    try {
+      meta = config.metainfo();
+      placement = Placement.prepare(config.dest(), meta.name());
+    } catch (IOException | RuntimeException e) {
+      report(Report.FAIL, "cannot prepare " + config.dest() + ": " + e.getMessage());
+      return 1;
+    }
+    EventLoopGroup group = new NioEventLoopGroup(1, new DefaultThreadFactory("herd-peer-io", true));
+    ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "herd-peer-timer");
+      t.setDaemon(true);
+      return t;
+    });
+    boolean placed = false;
+    byte[] peerId = peerId();
+    try (PieceStore store = PieceStore.create(placement.temp(), meta)) {
+      Swarm swarm = Swarm.start(group, store, new BitSet(), peerId, SwarmOptions.defaults(), new InetSocketAddress(0));
+      try {
+        Announcer announcer = new Announcer(config.trackerUrl(), swarm, peerId);
+        announceLoop(timer, announcer, "started");
+        AtomicLong reported = new AtomicLong(-1);
+        timer.scheduleWithFixedDelay(() -> {
+          long v = swarm.verifiedBytes();
+          if (reported.getAndSet(v) != v) report(Report.PROGRESS, v);
+        }, 0, PROGRESS_MILLIS, TimeUnit.MILLISECONDS);
+
+        CompletableFuture.anyOf(swarm.completion(), stop).get();
+        if (!swarm.completion().isDone()) {
+          report(Report.FAIL, "stopped before the transfer completed");
+          return 1;
+        }
+        swarm.completion().get();
+        store.sync();
+        placement.commit(config.mode());
+        placed = true;
+        report(Report.PROGRESS, swarm.verifiedBytes());
+        report(Report.DONE, placement.target());
+        stop.get();
+        return 0;
+      } finally {
+        swarm.close();
+      }
+    } catch (ExecutionException e) {
+      report(Report.FAIL, e.getCause().getMessage());
+      return 1;
+    } catch (IOException e) {
+      report(Report.FAIL, e.getMessage());
+      return 1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 1;
+    } finally {
+      if (!placed) placement.abandon();
+      timer.shutdownNow();
+      group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    }
+  }
+
+  private void announceLoop(ScheduledExecutorService timer, Announcer announcer, String event) {
+    timer.execute(() -> {
+      int next;
+      String following = event;
+      try {
+        next = announcer.announce(event);
+        following = null;
+      } catch (IOException | RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "announce failed: " + e.getMessage());
+        next = 1;
+      }
+      String ev = following;
+      timer.schedule(() -> announceLoop(timer, announcer, ev), next, TimeUnit.SECONDS);
+    });
+  }
+
+  private void report(String kind, Object value) {
+    synchronized (out) {
+      out.println(kind + " " + String.valueOf(value).replace('\n', ' '));
+      out.flush();
+    }
+  }
+
+  private static byte[] peerId() {
+    byte[] id = new byte[20];
+    new SecureRandom().nextBytes(id);
+    byte[] prefix = "-HD0100-".getBytes(StandardCharsets.US_ASCII);
+    System.arraycopy(prefix, 0, id, 0, prefix.length);
+    return id;
+  }
+}

@@ -4,6 +4,7 @@ import herd.metainfo.Metainfo;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
@@ -11,6 +12,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -67,14 +69,20 @@ public final class Swarm implements AutoCloseable {
    * {@code bind} (port 0 for any). All connections run on one loop of {@code group}.
    */
   public static Swarm start(EventLoopGroup group, PieceStore store, BitSet have, byte[] peerId,
-      SwarmOptions options, InetSocketAddress bind) throws InterruptedException {
+      SwarmOptions options, InetSocketAddress bind) throws IOException {
     Swarm swarm = new Swarm(store.metainfo(), store, have, peerId, options, group.next());
-    swarm.server = new ServerBootstrap()
+    ChannelFuture bound = new ServerBootstrap()
         .group(swarm.loop, swarm.loop)
         .channel(NioServerSocketChannel.class)
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childHandler(swarm.initializer(false))
-        .bind(bind).sync().channel();
+        .bind(bind).awaitUninterruptibly();
+    if (!bound.isSuccess()) {
+      swarm.close();
+      if (bound.cause() instanceof IOException e) throw e;
+      throw new IOException("cannot listen on " + bind, bound.cause());
+    }
+    swarm.server = bound.channel();
     return swarm;
   }
 

@@ -1,0 +1,169 @@
+package herd.cli;
+
+import herd.hosts.HostList;
+import herd.hosts.HostListException;
+import herd.hosts.HostSpec;
+import herd.push.HostOutcome;
+import herd.push.InvalidPushException;
+import herd.push.PortRange;
+import herd.push.Push;
+import herd.push.PushRequest;
+import herd.push.PushResult;
+import herd.remote.SshOptions;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Help;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code herd FILE DEST [HOSTS_FILE]}: the push command. */
+@Command(
+    name = "herd",
+    mixinStandardHelpOptions = true,
+    versionProvider = Version.class,
+    sortOptions = false,
+    usageHelpAutoWidth = true,
+    showDefaultValues = true,
+    description = {
+      "Push FILE to DEST on many hosts at once: herd starts a tracker and a seeder here, starts a small peer "
+          + "program on every host over SSH, and the hosts share the file's pieces among themselves over "
+          + "BitTorrent. Each host verifies every piece, then renames the file into place.",
+      "",
+      "Hosts come from HOSTS_FILE (one [user@]host[:port] per line, # comments), from --hostlist, or from "
+          + "stdin when HOSTS_FILE is - or absent and stdin is not a terminal."
+    },
+    exitCodeListHeading = "%nExit status:%n")
+final class HerdCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "FILE", description = "The local file to push.")
+  Path file;
+
+  @Parameters(index = "1", paramLabel = "DEST",
+      description = "Absolute path on every host; an existing directory receives the file under its own name.")
+  String dest;
+
+  @Parameters(index = "2", arity = "0..1", paramLabel = "HOSTS_FILE", description = "File listing the hosts, or - for stdin.")
+  String hostsFile;
+
+  @Option(names = "--hostlist", paramLabel = "H1,H2,...", description = "Comma-separated hosts instead of HOSTS_FILE.")
+  String hostlist;
+
+  @Option(names = {"-l", "--user"}, paramLabel = "USER", description = "SSH user for hosts that name none (default: ${sys:user.name}).")
+  String user;
+
+  @Option(names = {"-i", "--identity"}, paramLabel = "FILE", showDefaultValue = Help.Visibility.NEVER,
+      description = "Private key to authenticate with; repeatable (default: ~/.ssh/id_ed25519, id_ecdsa, id_rsa).")
+  List<Path> identities = new ArrayList<>();
+
+  @Option(names = "--known-hosts", paramLabel = "FILE", description = "known_hosts file to verify host keys against (default: ~/.ssh/known_hosts).")
+  Path knownHosts;
+
+  @Option(names = "--accept-new-host-keys",
+      description = "Record the keys of hosts missing from known_hosts (like OpenSSH's accept-new); a changed key is still refused.")
+  boolean acceptNewHostKeys;
+
+  @Option(names = "--parallel", paramLabel = "N", description = "Hosts connecting or transferring at once.")
+  int parallel = PushRequest.DEFAULT_PARALLEL;
+
+  @Option(names = "--retry", paramLabel = "N", description = "Retries for a host that failed for a transient reason.")
+  int retry;
+
+  @Option(names = "--port", paramLabel = "PORT|LO-HI", description = "Ports the tracker and seeder listen on (default: any free port).")
+  String port;
+
+  @Option(names = "--remote-path", paramLabel = "DIR", description = "Where hosts cache the peer program.")
+  String remotePath = PushRequest.DEFAULT_REMOTE_PATH;
+
+  @Option(names = "--connect-timeout", paramLabel = "SECONDS", description = "Time allowed to connect to one host.")
+  int connectTimeout = (int) SshOptions.defaults().connectTimeout().toSeconds();
+
+  @Option(names = "--timeout", paramLabel = "SECONDS", description = "Time allowed for the whole run; 0 means no limit.")
+  int timeout;
+
+  @Option(names = {"-v", "--verbose"}, description = "Log what happens, for debugging.")
+  boolean verbose;
+
+  @Option(names = {"-q", "--quiet"}, description = "Print only failures.")
+  boolean quiet;
+
+  private final InputStream stdin;
+
+  HerdCommand(InputStream stdin) {
+    this.stdin = stdin;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    Logging.configure(verbose);
+    PrintWriter err = spec.commandLine().getErr();
+    PushRequest request = request();
+    request.validate();
+    ProgressRenderer renderer = new ProgressRenderer(err, Terminal.isTerminal(2), quiet);
+    PushResult result = Push.run(request, renderer);
+    summarize(err, result);
+    return (result.allDone() ? ExitStatus.OK : ExitStatus.HOSTS_FAILED).code;
+  }
+
+  private PushRequest request() throws IOException, InvalidPushException {
+    if (connectTimeout < 1) throw new InvalidPushException("--connect-timeout must be at least 1 second");
+    SshOptions ssh = SshOptions.defaults().withIdentities(identities).withAcceptNewHostKeys(acceptNewHostKeys)
+        .withConnectTimeout(Duration.ofSeconds(connectTimeout));
+    if (user != null) ssh = ssh.withDefaultUser(user);
+    if (knownHosts != null) ssh = ssh.withKnownHosts(knownHosts);
+    for (Path id : identities) {
+      if (!Files.isReadable(id)) throw new InvalidPushException("cannot read identity file " + id);
+    }
+    PortRange ports;
+    try {
+      ports = port == null ? PortRange.ANY : PortRange.parse(port);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidPushException("--port: " + e.getMessage());
+    }
+    return new PushRequest(file, dest, hosts(), ssh, parallel, retry, ports, remotePath, Duration.ofSeconds(timeout));
+  }
+
+  private List<HostSpec> hosts() throws IOException, InvalidPushException {
+    try {
+      if (hostlist != null) {
+        if (hostsFile != null) throw new InvalidPushException("give either HOSTS_FILE or --hostlist, not both");
+        return HostList.parseList(hostlist);
+      }
+      if ("-".equals(hostsFile) || (hostsFile == null && !Terminal.isTerminal(0))) {
+        return HostList.parseLines(new String(stdin.readAllBytes(), StandardCharsets.UTF_8), "stdin");
+      }
+      if (hostsFile == null) {
+        throw new InvalidPushException("no hosts: give HOSTS_FILE, --hostlist, or a host list on stdin");
+      }
+      Path path = Path.of(hostsFile);
+      if (!Files.isReadable(path)) throw new InvalidPushException("cannot read hosts file " + hostsFile);
+      return HostList.parseLines(Files.readString(path), hostsFile);
+    } catch (HostListException e) {
+      throw new InvalidPushException(e.getMessage());
+    }
+  }
+
+  private void summarize(PrintWriter err, PushResult result) {
+    List<HostOutcome> failed = result.failed();
+    int done = result.hosts().size() - failed.size();
+    if (!quiet || !failed.isEmpty()) {
+      err.printf("herd: %d of %d hosts have %s, in %s%n", done, result.hosts().size(), dest, Units.seconds(result.elapsed()));
+    }
+    if (!failed.isEmpty()) {
+      err.printf("herd: %d failed:%n", failed.size());
+      for (HostOutcome h : failed) err.printf("  %s: %s%n", h.host(), h.detail());
+    }
+    err.flush();
+  }
+}

@@ -1,0 +1,163 @@
+package herd.push;
+
+import herd.events.PushEvent;
+import herd.hosts.HostSpec;
+import herd.peer.PeerConfig;
+import herd.peer.Report;
+import herd.remote.PeerJar;
+import herd.remote.RemoteException;
+import herd.remote.RemoteProcess;
+import herd.remote.RemoteSession;
+import herd.remote.Shell;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One host's part of a push, on a thread of its own: connect, check Java, make sure the peer program is there,
+ * start it, follow its reports until it placed the file (then give back the parallel slot), keep it serving until
+ * the run ends, then stop it. Retries a retryable failure up to {@code retries} times.
+ */
+final class HostRun implements Runnable {
+  private static final Logger log = LoggerFactory.getLogger(HostRun.class);
+  private static final int TAIL_LINES = 5;
+  private static final Duration EXIT_WAIT = Duration.ofSeconds(5);
+
+  private final HostSpec host;
+  private final Push run;
+  private final AtomicReference<HostOutcome> outcome = new AtomicReference<>();
+  private volatile RemoteSession session;
+  private int attempts;
+
+  HostRun(HostSpec host, Push run) {
+    this.host = host;
+    this.run = run;
+  }
+
+  HostSpec host() {
+    return host;
+  }
+
+  /** The outcome, or null while the host is still under way. */
+  HostOutcome outcome() {
+    return outcome.get();
+  }
+
+  @Override
+  public void run() {
+    for (int attempt = 0; attempt <= run.request().retries(); attempt++) {
+      attempts = attempt + 1;
+      try {
+        attempt();
+        return;
+      } catch (RemoteException e) {
+        boolean retrying = e.retryable() && attempt < run.request().retries() && outcome.get() == null;
+        if (!retrying) {
+          fail(e.getMessage());
+          return;
+        }
+        run.emit(new PushEvent.HostFailed(host, e.getMessage(), true));
+      } catch (InterruptedException e) {
+        fail("interrupted");
+        return;
+      } finally {
+        closeSession();
+      }
+    }
+  }
+
+  /** Ends this host with {@code reason} unless it already ended, and drops its connection. */
+  void abort(String reason) {
+    fail(reason);
+    closeSession();
+  }
+
+  private void attempt() throws RemoteException, InterruptedException {
+    run.slots().acquire();
+    boolean holding = true;
+    try {
+      session = RemoteSession.connect(host, run.request().ssh());
+      if (outcome.get() != null) return; // aborted while connecting
+      session.javaVersion();
+      PeerJar jar = session.ensureJar(run.peerJar(), run.request().remotePath());
+      RemoteProcess peer = session.start("exec java " + PeerProgram.JAVA_FLAGS + " -jar " + Shell.quote(jar.path()) + " 2>&1");
+      run.emit(new PushEvent.PeerStarted(host, jar.uploaded()));
+      PeerConfig config = new PeerConfig(run.info(), trackerUrl(session.localAddress()), run.request().dest(), run.mode());
+      try {
+        OutputStream stdin = peer.stdin();
+        stdin.write((config.encodeLine() + "\n").getBytes(StandardCharsets.US_ASCII));
+        stdin.flush();
+        BufferedReader lines = new BufferedReader(new InputStreamReader(peer.stdout(), StandardCharsets.UTF_8));
+        Deque<String> tail = new ArrayDeque<>();
+        String line;
+        while ((line = lines.readLine()) != null) {
+          int space = line.indexOf(' ');
+          String kind = space < 0 ? line : line.substring(0, space);
+          String value = space < 0 ? "" : line.substring(space + 1);
+          if (kind.equals(Report.PROGRESS)) {
+            run.emit(new PushEvent.HostProgress(host, Long.parseLong(value)));
+          } else if (kind.equals(Report.DONE)) {
+            if (!finish(new HostOutcome(host, true, value, attempts))) return;
+            run.emit(new PushEvent.HostDone(host, value));
+            run.slots().release();
+            holding = false;
+            run.awaitEnd();
+            stdin.close();
+          } else if (kind.equals(Report.FAIL)) {
+            throw new RemoteException(RemoteException.Kind.COMMAND_FAILED, value);
+          } else {
+            log.debug("{}: {}", host, line);
+            tail.addLast(line);
+            if (tail.size() > TAIL_LINES) tail.removeFirst();
+          }
+        }
+        if (outcome.get() == null) {
+          peer.waitFor(EXIT_WAIT);
+          Integer status = peer.exitStatus();
+          throw new RemoteException(RemoteException.Kind.DISCONNECTED, "peer program exited"
+              + (status == null ? "" : " with status " + status) + (tail.isEmpty() ? "" : ": " + String.join(" | ", tail)));
+        }
+        peer.waitFor(EXIT_WAIT);
+      } catch (IOException | NumberFormatException e) {
+        if (outcome.get() == null) throw new RemoteException(RemoteException.Kind.DISCONNECTED, "lost the peer program: " + e.getMessage());
+      } finally {
+        peer.close();
+      }
+    } finally {
+      if (holding) run.slots().release();
+    }
+  }
+
+  private String trackerUrl(InetAddress local) {
+    String address = local.getHostAddress().replace("%", "%25");
+    if (local instanceof Inet6Address) address = "[" + address + "]";
+    return "http://" + address + ":" + run.trackerPort() + "/announce";
+  }
+
+  private void fail(String reason) {
+    if (finish(new HostOutcome(host, false, reason, Math.max(1, attempts)))) {
+      run.emit(new PushEvent.HostFailed(host, reason, false));
+    }
+  }
+
+  private boolean finish(HostOutcome o) {
+    if (!outcome.compareAndSet(null, o)) return false;
+    run.finished().countDown();
+    return true;
+  }
+
+  private void closeSession() {
+    RemoteSession s = session;
+    if (s != null) s.close();
+  }
+}

@@ -1,0 +1,22 @@
+package herd.push;
+
+import java.io.IOException;
+import java.io.InputStream;
+
+/** The peer jar built into herd's own jar, to be copied to hosts. */
+final class PeerProgram {
+  static final String RESOURCE = "/herd/peer.jar";
+
+  /** JVM flags for the peer: small heap, one-line log records (see {@code herd.peer.Report}). */
+  static final String JAVA_FLAGS = "-XX:+UseSerialGC -Xms32m -Xmx128m -XX:MaxDirectMemorySize=64m"
+      + " '-Djava.util.logging.SimpleFormatter.format=%4$s %5$s%6$s%n'";
+
+  private PeerProgram() {}
+
+  static byte[] load() throws IOException {
+    try (InputStream in = PeerProgram.class.getResourceAsStream(RESOURCE)) {
+      if (in == null) throw new IOException("this build of herd has no peer program (" + RESOURCE + "); build it with ./mvnw package");
+      return in.readAllBytes();
+    }
+  }
+}

@@ -1,0 +1,192 @@
+package herd.push;
+
+import herd.events.PushEvent;
+import herd.events.PushListener;
+import herd.hosts.HostSpec;
+import herd.metainfo.Hashing;
+import herd.metainfo.Metainfo;
+import herd.peer.FileMode;
+import herd.swarm.PieceStore;
+import herd.swarm.Swarm;
+import herd.swarm.SwarmOptions;
+import herd.tracker.Tracker;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A push: hash the file, start the tracker and the seeder, run every host (at most {@code parallel} connecting or
+ * transferring at once), wait until each is done or failed, or the run's time is up, then stop every peer and
+ * close everything. Never exits the JVM.
+ */
+public final class Push {
+  /** How often peers announce; short, so that every peer hears of every other quickly. */
+  static final Duration ANNOUNCE_INTERVAL = Duration.ofSeconds(2);
+
+  private final PushRequest request;
+  private final PushListener listener;
+  private final Semaphore slots;
+  private final CountDownLatch end = new CountDownLatch(1);
+  private CountDownLatch finished;
+  private byte[] peerJar;
+  private byte[] info;
+  private int mode;
+  private int trackerPort;
+
+  private Push(PushRequest request, PushListener listener) {
+    this.request = request;
+    this.listener = listener;
+    this.slots = new Semaphore(request.parallel());
+  }
+
+  /** Validates {@code request}, then runs it to the end. */
+  public static PushResult run(PushRequest request, PushListener listener)
+      throws InvalidPushException, IOException, InterruptedException {
+    request.validate();
+    return new Push(request, listener).run();
+  }
+
+  private PushResult run() throws IOException, InterruptedException {
+    long start = System.nanoTime();
+    peerJar = PeerProgram.load();
+    Metainfo meta = Hashing.hashFile(request.file());
+    info = meta.encodeInfo();
+    mode = FileMode.toBits(Files.getPosixFilePermissions(request.file()));
+    EventLoopGroup group = new NioEventLoopGroup(2, new DefaultThreadFactory("herd-io", true));
+    ExecutorService hostThreads = Executors.newCachedThreadPool(new DefaultThreadFactory("herd-host", true));
+    List<HostRun> hosts = new ArrayList<>();
+    try (PieceStore store = PieceStore.openForReading(request.file(), meta)) {
+      BitSet all = new BitSet();
+      all.set(0, meta.pieceCount());
+      try (Listening listening = listen(group, store, all, meta)) {
+        trackerPort = listening.tracker.port();
+        emit(new PushEvent.RunStarted(request.file().toString(), meta.length(), meta.pieceCount(), request.hosts().size()));
+        finished = new CountDownLatch(request.hosts().size());
+        for (HostSpec h : request.hosts()) hosts.add(new HostRun(h, this));
+        hosts.forEach(hostThreads::execute);
+        boolean inTime = request.timeout().isZero()
+            ? awaitAll() : finished.await(request.timeout().toMillis(), TimeUnit.MILLISECONDS);
+        if (!inTime) {
+          for (HostRun h : hosts) h.abort("timed out after " + request.timeout().toSeconds() + " s");
+        }
+      } finally {
+        end.countDown();
+        for (HostRun h : hosts) if (h.outcome() == null) h.abort("interrupted");
+        hostThreads.shutdown();
+        if (!hostThreads.awaitTermination(30, TimeUnit.SECONDS)) hostThreads.shutdownNow();
+      }
+    } finally {
+      group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+    Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+    List<HostOutcome> outcomes = hosts.stream().map(HostRun::outcome).toList();
+    int done = (int) outcomes.stream().filter(HostOutcome::done).count();
+    emit(new PushEvent.RunFinished(done, outcomes.size() - done, elapsed));
+    return new PushResult(outcomes, elapsed);
+  }
+
+  private boolean awaitAll() throws InterruptedException {
+    finished.await();
+    return true;
+  }
+
+  /** The tracker and the seeder, on the first free ports of the range. */
+  private record Listening(Tracker tracker, Swarm seeder) implements AutoCloseable {
+    @Override
+    public void close() {
+      seeder.close();
+      tracker.close();
+    }
+  }
+
+  private Listening listen(EventLoopGroup group, PieceStore store, BitSet all, Metainfo meta)
+      throws IOException, InterruptedException {
+    byte[] seederId = new byte[20];
+    new SecureRandom().nextBytes(seederId);
+    PortRange ports = request.ports();
+    AtomicInteger next = new AtomicInteger(ports.low());
+    Swarm seeder = null;
+    while (seeder == null) {
+      int port = claim(next, ports);
+      try {
+        seeder = Swarm.start(group, store, all, seederId, SwarmOptions.defaults(), new InetSocketAddress(port));
+      } catch (BindException e) {
+        if (ports.low() == 0) throw e;
+      }
+    }
+    try {
+      while (true) {
+        int port = claim(next, ports);
+        try {
+          return new Listening(Tracker.start(group, new InetSocketAddress(port), meta.infoHash(), seeder.port(), ANNOUNCE_INTERVAL), seeder);
+        } catch (BindException e) {
+          if (ports.low() == 0) throw e;
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      seeder.close();
+      throw e;
+    }
+  }
+
+  private static int claim(AtomicInteger next, PortRange ports) throws BindException {
+    if (ports.low() == 0) return 0;
+    int p = next.getAndIncrement();
+    if (p > ports.high()) throw new BindException("no free port in " + ports);
+    return p;
+  }
+
+  // ---- for HostRun ----
+
+  PushRequest request() {
+    return request;
+  }
+
+  Semaphore slots() {
+    return slots;
+  }
+
+  CountDownLatch finished() {
+    return finished;
+  }
+
+  byte[] peerJar() {
+    return peerJar;
+  }
+
+  byte[] info() {
+    return info;
+  }
+
+  int mode() {
+    return mode;
+  }
+
+  int trackerPort() {
+    return trackerPort;
+  }
+
+  void emit(PushEvent event) {
+    listener.on(event);
+  }
+
+  /** Blocks until the run ends: every host is done or failed, or the time is up. */
+  void awaitEnd() throws InterruptedException {
+    end.await();
+  }
+}

@@ -1,0 +1,49 @@
+package herd.push;
+
+import herd.hosts.HostSpec;
+import herd.remote.SshOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * One push: {@code file} to {@code dest} on every host.
+ *
+ * @param parallel how many hosts may be connecting or transferring at once; hosts that are done keep serving
+ *     without holding a slot
+ * @param retries how many more times a host that failed for a retryable reason is tried
+ * @param remotePath where hosts cache the peer program ({@code ~/} is the remote user's home)
+ * @param timeout the limit for the whole run, or {@link Duration#ZERO} for none
+ */
+public record PushRequest(Path file, String dest, List<HostSpec> hosts, SshOptions ssh, int parallel, int retries,
+    PortRange ports, String remotePath, Duration timeout) {
+  public static final int DEFAULT_PARALLEL = 64;
+  public static final String DEFAULT_REMOTE_PATH = "~/.cache/herd";
+
+  public PushRequest {
+    hosts = List.copyOf(hosts);
+  }
+
+  /** A request with every option at its default. */
+  public static PushRequest of(Path file, String dest, List<HostSpec> hosts) {
+    return new PushRequest(file, dest, hosts, SshOptions.defaults(), DEFAULT_PARALLEL, 0, PortRange.ANY,
+        DEFAULT_REMOTE_PATH, Duration.ZERO);
+  }
+
+  /** Checks everything that can be checked before connecting anywhere. */
+  public void validate() throws InvalidPushException {
+    if (!Files.exists(file)) throw new InvalidPushException("no such file: " + file);
+    if (!Files.isRegularFile(file)) throw new InvalidPushException("not a regular file: " + file);
+    if (!Files.isReadable(file)) throw new InvalidPushException("cannot read " + file);
+    if (!dest.startsWith("/")) throw new InvalidPushException("DEST must be an absolute path: " + dest);
+    if (dest.indexOf('\0') >= 0 || dest.contains("\n")) throw new InvalidPushException("DEST has a control character");
+    if (hosts.isEmpty()) throw new InvalidPushException("no hosts given");
+    if (parallel < 1) throw new InvalidPushException("--parallel must be at least 1");
+    if (retries < 0) throw new InvalidPushException("--retry must not be negative");
+    if (timeout.isNegative()) throw new InvalidPushException("--timeout must not be negative");
+    if (ports.low() != 0 && ports.high() == ports.low()) {
+      throw new InvalidPushException("--port needs a range of at least two ports (tracker and seeder)");
+    }
+  }
+}

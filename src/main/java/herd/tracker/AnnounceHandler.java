@@ -1,0 +1,111 @@
+package herd.tracker;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.timeout.IdleStateEvent;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves {@code GET /announce} for one torrent; any other path is 404. Refusals (a malformed query, another torrent)
+ * are 200 replies carrying a bencoded {@code failure reason}, as BitTorrent clients expect.
+ */
+@Sharable
+final class AnnounceHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+  private static final Logger log = LoggerFactory.getLogger(AnnounceHandler.class);
+
+  private final byte[] infoHash;
+  private final int seederPort;
+  private final long intervalSeconds;
+  private final Swarm swarm;
+
+  AnnounceHandler(byte[] infoHash, int seederPort, long intervalSeconds, Swarm swarm) {
+    this.infoHash = infoHash.clone();
+    this.seederPort = seederPort;
+    this.intervalSeconds = intervalSeconds;
+    this.swarm = swarm;
+  }
+
+  @Override
+  protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+    if (!req.decoderResult().isSuccess()) {
+      respond(ctx, req, HttpResponseStatus.BAD_REQUEST, text("bad request"), false);
+      return;
+    }
+    int q = req.uri().indexOf('?');
+    String path = q < 0 ? req.uri() : req.uri().substring(0, q);
+    if (!path.equals("/announce")) {
+      respond(ctx, req, HttpResponseStatus.NOT_FOUND, text("not found"), HttpUtil.isKeepAlive(req));
+    } else if (!req.method().equals(HttpMethod.GET)) {
+      respond(ctx, req, HttpResponseStatus.METHOD_NOT_ALLOWED, text("method not allowed"), HttpUtil.isKeepAlive(req));
+    } else {
+      respond(ctx, req, HttpResponseStatus.OK, announce(ctx, req.uri()), HttpUtil.isKeepAlive(req));
+    }
+  }
+
+  private byte[] announce(ChannelHandlerContext ctx, String uri) {
+    InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
+    try {
+      AnnounceRequest request = AnnounceRequest.parse(uri, remote.getAddress());
+      admit(request);
+      Swarm.Handout handout = swarm.announce(request, System.nanoTime());
+      if (seederPort != 0) {
+        // The address this host reached us at is the one address of ours we know it can reach.
+        InetSocketAddress local = (InetSocketAddress) ctx.channel().localAddress();
+        handout = handout.withSeed(new Peer(new byte[0], local.getAddress(), seederPort));
+      }
+      log.debug("{} from {}: {} peers", request.event(), remote, handout.peers().size());
+      return AnnounceReply.success(handout, intervalSeconds, request.compact());
+    } catch (AnnounceException e) {
+      log.debug("refused announce from {}: {}", remote, e.getMessage());
+      return AnnounceReply.failure(e.getMessage());
+    }
+  }
+
+  /** The one place where a well-formed announce is turned away. */
+  private void admit(AnnounceRequest request) throws AnnounceException {
+    if (!Arrays.equals(request.infoHash(), infoHash)) throw new AnnounceException("unknown torrent");
+  }
+
+  private static void respond(
+      ChannelHandlerContext ctx, FullHttpRequest req, HttpResponseStatus status, byte[] body, boolean keepAlive) {
+    FullHttpResponse res = new DefaultFullHttpResponse(req.protocolVersion(), status, Unpooled.wrappedBuffer(body));
+    res.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain").setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+    HttpUtil.setKeepAlive(res, keepAlive);
+    ChannelFuture written = ctx.writeAndFlush(res);
+    if (!keepAlive) written.addListener(ChannelFutureListener.CLOSE);
+  }
+
+  private static byte[] text(String s) {
+    return (s + "\n").getBytes(StandardCharsets.US_ASCII);
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+    if (evt instanceof IdleStateEvent) {
+      ctx.close();
+    } else {
+      super.userEventTriggered(ctx, evt);
+    }
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    log.debug("tracker connection from {} failed", ctx.channel().remoteAddress(), cause);
+    ctx.close();
+  }
+}

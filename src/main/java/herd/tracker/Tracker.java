@@ -1,0 +1,95 @@
+package herd.tracker;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Random;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An HTTP BitTorrent tracker (BEP 3, 23, 7) for exactly one torrent, serving {@code /announce} on a port of its own.
+ *
+ * <p>herd's seeder never announces; instead, when {@code seederPort} is not 0, every reply lists it first at the
+ * local address of the connection that carried the announce, which is the address that host reached us at.
+ */
+public final class Tracker implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Tracker.class);
+  /** Announces are bodiless GETs. */
+  private static final int MAX_CONTENT = 1024;
+  /** A whole fleet announces at once when a push starts. */
+  private static final int BACKLOG = 1024;
+  private static final int IDLE_SECONDS = 60;
+
+  /** The listening socket and every connection it accepted; each leaves the group when it closes. */
+  private final ChannelGroup channels;
+  private final int port;
+
+  private Tracker(ChannelGroup channels, int port) {
+    this.channels = channels;
+    this.port = port;
+  }
+
+  /**
+   * Binds the tracker. {@code group} must be a NIO group and stays the caller's to shut down. {@code interval},
+   * whole seconds of at least 1, is how often clients are told to announce; peers silent for three intervals are
+   * dropped. A port in use fails with {@link java.net.BindException}, so that the caller can try another.
+   */
+  public static Tracker start(
+      EventLoopGroup group, InetSocketAddress bind, byte[] infoHash, int seederPort, Duration interval)
+      throws IOException {
+    if (infoHash.length != 20) throw new IllegalArgumentException("info-hash must be 20 bytes");
+    if (seederPort < 0 || seederPort > 65535) throw new IllegalArgumentException("bad seeder port " + seederPort);
+    if (interval.toSeconds() < 1) throw new IllegalArgumentException("interval must be at least a second");
+    Swarm swarm = new Swarm(interval, new Random());
+    AnnounceHandler handler = new AnnounceHandler(infoHash, seederPort, interval.toSeconds(), swarm);
+    ChannelGroup channels = new DefaultChannelGroup("tracker", group.next());
+    ChannelFuture bound = new ServerBootstrap()
+        .group(group)
+        .channel(NioServerSocketChannel.class)
+        .option(ChannelOption.SO_BACKLOG, BACKLOG)
+        .childHandler(new ChannelInitializer<SocketChannel>() {
+          @Override
+          protected void initChannel(SocketChannel ch) {
+            channels.add(ch);
+            ch.pipeline().addLast(
+                new IdleStateHandler(0, 0, IDLE_SECONDS),
+                new HttpServerCodec(),
+                new HttpObjectAggregator(MAX_CONTENT),
+                handler);
+          }
+        })
+        .bind(bind)
+        .awaitUninterruptibly();
+    if (!bound.isSuccess()) {
+      if (bound.cause() instanceof IOException e) throw e;
+      throw new IOException("cannot start tracker on " + bind, bound.cause());
+    }
+    channels.add(bound.channel());
+    InetSocketAddress local = (InetSocketAddress) bound.channel().localAddress();
+    log.info("tracker listening on {}", local);
+    return new Tracker(channels, local.getPort());
+  }
+
+  public int port() {
+    return port;
+  }
+
+  /** Closes the listening socket and every open connection, and waits for that; not to be called on an event loop. */
+  @Override
+  public void close() {
+    channels.close().awaitUninterruptibly();
+  }
+}

@@ -1,0 +1,169 @@
+package herd.tracker;
+
+import static herd.tracker.Announces.escape;
+import static herd.tracker.Announces.id;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import herd.bencode.Bencode;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class TrackerTest {
+  private static final byte[] HASH = id(0xAA);
+  private static final int SEEDER_PORT = 7000;
+  private static final InetSocketAddress LOOPBACK = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+
+  private static EventLoopGroup group;
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private Tracker tracker;
+
+  @BeforeAll
+  static void startGroup() {
+    group = new NioEventLoopGroup(1, new DefaultThreadFactory("tracker-test"));
+  }
+
+  @AfterAll
+  static void stopGroup() {
+    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+  }
+
+  @AfterEach
+  void closeTracker() {
+    if (tracker != null) tracker.close();
+  }
+
+  private HttpResponse<byte[]> get(String pathAndQuery) throws IOException, InterruptedException {
+    URI uri = URI.create("http://127.0.0.1:" + tracker.port() + pathAndQuery);
+    return http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  private Map<String, Object> announce(byte[] hash, int peer, int port) throws IOException, InterruptedException {
+    HttpResponse<byte[]> res = get("/announce?info_hash=" + escape(hash) + "&peer_id=" + escape(id(peer))
+        + "&port=" + port + "&uploaded=0&downloaded=0&left=10&event=started&compact=1");
+    assertEquals(200, res.statusCode());
+    assertEquals("text/plain", res.headers().firstValue("content-type").orElse(""));
+    return Bencode.decodeDict(res.body());
+  }
+
+  private static String text(Object bencoded) {
+    return new String((byte[]) bencoded, StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void handsOutTheSeederFirstAndThePeersThatAnnounced() throws Exception {
+    tracker = Tracker.start(group, LOOPBACK, HASH, SEEDER_PORT, Duration.ofSeconds(30));
+    announce(HASH, 1, 6001);
+    Map<String, Object> reply = announce(HASH, 2, 6002);
+    byte[] seeder = {127, 0, 0, 1, (byte) (SEEDER_PORT >> 8), (byte) SEEDER_PORT};
+    byte[] peer = {127, 0, 0, 1, (byte) (6001 >> 8), (byte) 6001};
+    assertArrayEquals(concat(seeder, peer), (byte[]) reply.get("peers"));
+    assertEquals(30L, reply.get("interval"));
+    assertEquals(1L, reply.get("complete"));
+    assertEquals(2L, reply.get("incomplete"));
+  }
+
+  @Test
+  void withoutSeederHandsOutOnlyAnnouncedPeers() throws Exception {
+    tracker = Tracker.start(group, LOOPBACK, HASH, 0, Duration.ofSeconds(30));
+    Map<String, Object> first = announce(HASH, 1, 6001);
+    assertEquals(0, ((byte[]) first.get("peers")).length);
+    assertEquals(0L, first.get("complete"));
+  }
+
+  @Test
+  void refusesAnotherTorrent() throws Exception {
+    tracker = Tracker.start(group, LOOPBACK, HASH, SEEDER_PORT, Duration.ofSeconds(30));
+    assertEquals("unknown torrent", text(announce(id(0xBB), 1, 6001).get("failure reason")));
+  }
+
+  @Test
+  void refusesMalformedAnnounceWithTheParserMessage() throws Exception {
+    tracker = Tracker.start(group, LOOPBACK, HASH, SEEDER_PORT, Duration.ofSeconds(30));
+    HttpResponse<byte[]> res = get("/announce?info_hash=%00");
+    assertEquals(200, res.statusCode());
+    assertEquals("info_hash must be 20 bytes", text(Bencode.decodeDict(res.body()).get("failure reason")));
+  }
+
+  @Test
+  void answersOtherPathsWith404() throws Exception {
+    tracker = Tracker.start(group, LOOPBACK, HASH, SEEDER_PORT, Duration.ofSeconds(30));
+    assertEquals(404, get("/scrape?info_hash=" + escape(HASH)).statusCode());
+    assertEquals(404, get("/").statusCode());
+  }
+
+  @Test
+  void closesHttp10ConnectionsAfterTheReply() throws Exception {
+    tracker = Tracker.start(group, LOOPBACK, HASH, SEEDER_PORT, Duration.ofSeconds(30));
+    try (Socket s = new Socket(InetAddress.getLoopbackAddress(), tracker.port())) {
+      s.setSoTimeout(5_000);
+      s.getOutputStream().write("GET /elsewhere HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      String reply = new String(readToEnd(s.getInputStream()), StandardCharsets.US_ASCII);
+      assertTrue(reply.startsWith("HTTP/1.0 404"), reply);
+    }
+  }
+
+  @Test
+  void keepsHttp11ConnectionsOpenForTheNextAnnounce() throws Exception {
+    tracker = Tracker.start(group, LOOPBACK, HASH, SEEDER_PORT, Duration.ofSeconds(30));
+    try (Socket s = new Socket(InetAddress.getLoopbackAddress(), tracker.port())) {
+      s.setSoTimeout(5_000);
+      byte[] twice = "GET /a HTTP/1.1\r\nHost: x\r\n\r\nGET /b HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+          .getBytes(StandardCharsets.US_ASCII);
+      s.getOutputStream().write(twice);
+      String replies = new String(readToEnd(s.getInputStream()), StandardCharsets.US_ASCII);
+      assertEquals(2, replies.split("HTTP/1.1 404", -1).length - 1, replies);
+    }
+  }
+
+  @Test
+  void failsWithBindExceptionWhenThePortIsTaken() throws Exception {
+    tracker = Tracker.start(group, LOOPBACK, HASH, SEEDER_PORT, Duration.ofSeconds(30));
+    InetSocketAddress taken = new InetSocketAddress(InetAddress.getLoopbackAddress(), tracker.port());
+    assertThrows(BindException.class, () -> Tracker.start(group, taken, HASH, SEEDER_PORT, Duration.ofSeconds(30)));
+  }
+
+  @Test
+  void releasesThePortOnClose() throws Exception {
+    tracker = Tracker.start(group, LOOPBACK, HASH, SEEDER_PORT, Duration.ofSeconds(30));
+    InetSocketAddress same = new InetSocketAddress(InetAddress.getLoopbackAddress(), tracker.port());
+    tracker.close();
+    tracker = Tracker.start(group, same, HASH, SEEDER_PORT, Duration.ofSeconds(30));
+    assertEquals(same.getPort(), tracker.port());
+  }
+
+  private static byte[] readToEnd(InputStream in) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    in.transferTo(out);
+    return out.toByteArray();
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] c = new byte[a.length + b.length];
+    System.arraycopy(a, 0, c, 0, a.length);
+    System.arraycopy(b, 0, c, a.length, b.length);
+    return c;
+  }
+}

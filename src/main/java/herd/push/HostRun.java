@@ -88,9 +88,9 @@ final class HostRun implements Runnable {
     try {
       session = RemoteSession.connect(host, run.request().ssh());
       if (outcome.get() != null) return; // aborted while connecting
-      session.javaVersion();
       PeerJar jar = session.ensureJar(run.peerJar(), run.request().remotePath());
-      RemoteProcess peer = session.start("exec java " + PeerProgram.JAVA_FLAGS + " -jar " + Shell.quote(jar.path()) + " 2>&1");
+      RemoteProcess peer = session.start("exec " + Shell.quote(session.javaPath()) + " " + PeerProgram.JAVA_FLAGS
+          + " -jar " + Shell.quote(jar.path()) + " 2>&1");
       run.emit(new PushEvent.PeerStarted(host, jar.uploaded()));
       PeerConfig config = new PeerConfig(run.info(), trackerUrl(session.localAddress()), run.request().dest(), run.mode());
       try {

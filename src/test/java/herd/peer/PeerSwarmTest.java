@@ -1,0 +1,147 @@
+package herd.peer;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import herd.metainfo.Hashing;
+import herd.metainfo.Metainfo;
+import herd.swarm.PieceStore;
+import herd.swarm.Swarm;
+import herd.swarm.SwarmOptions;
+import herd.tracker.Tracker;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The tracker, the seeder and several peer programs in one JVM, as a push wires them, over loopback. */
+class PeerSwarmTest {
+  @TempDir Path dir;
+  private EventLoopGroup group;
+  private Tracker tracker;
+  private Swarm seeder;
+  private PieceStore seederStore;
+  private Metainfo meta;
+  private Path source;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    group = new NioEventLoopGroup(2);
+    byte[] data = new byte[3 * 1024 * 1024 + 777];
+    new Random(7).nextBytes(data);
+    source = Files.write(dir.resolve("app.bin"), data);
+    meta = Hashing.hashFile(source);
+    seederStore = PieceStore.openForReading(source, meta);
+    BitSet all = new BitSet();
+    all.set(0, meta.pieceCount());
+    seeder = Swarm.start(group, seederStore, all, new byte[20], SwarmOptions.defaults(), new InetSocketAddress("127.0.0.1", 0));
+    tracker = Tracker.start(group, new InetSocketAddress("127.0.0.1", 0), meta.infoHash(), seeder.port(), Duration.ofSeconds(1));
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    tracker.close();
+    seeder.close();
+    seederStore.close();
+    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+  }
+
+  @Test
+  void peersPlaceVerifiedFilesWithTheirModeAndLeaveNoTemporaryFile() throws Exception {
+    Path existingDir = Files.createDirectories(dir.resolve("host0/srv"));
+    List<String> dests = List.of(existingDir.toString(), dir.resolve("host1/new/parent/app.bin").toString(),
+        dir.resolve("host2/app.bin").toString());
+    Files.createDirectories(dir.resolve("host2"));
+    Files.writeString(dir.resolve("host2/app.bin"), "old content");
+    List<Running> peers = new ArrayList<>();
+    for (String dest : dests) peers.add(new Running(new PeerConfig(meta.encodeInfo(), url(), dest, 0640)));
+
+    for (Running p : peers) p.awaitLine("done ", 30);
+    peers.forEach(p -> p.stop.complete(null));
+    for (Running p : peers) assertEquals(0, p.status.get(10, TimeUnit.SECONDS), p.output());
+
+    byte[] expected = Files.readAllBytes(source);
+    for (Path placed : List.of(existingDir.resolve("app.bin"), Path.of(dests.get(1)), Path.of(dests.get(2)))) {
+      assertArrayEquals(expected, Files.readAllBytes(placed), placed.toString());
+      assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(placed)));
+      try (Stream<Path> siblings = Files.list(placed.getParent())) {
+        assertEquals(List.of(placed), siblings.toList(), "temporary files left beside " + placed);
+      }
+    }
+  }
+
+  @Test
+  void aPeerStoppedBeforeCompletingRemovesItsTemporaryFileAndKeepsTheOldOne() throws Exception {
+    seeder.close(); // nobody serves: the peer can never complete
+    Path dest = Files.createDirectories(dir.resolve("host")).resolve("app.bin");
+    Files.writeString(dest, "old content");
+    Running p = new Running(new PeerConfig(meta.encodeInfo(), url(), dest.toString(), 0644));
+    Thread.sleep(1500);
+    p.stop.complete(null);
+    assertEquals(1, p.status.get(10, TimeUnit.SECONDS));
+    assertTrue(p.output().contains("fail stopped before the transfer completed"), p.output());
+    assertEquals("old content", Files.readString(dest));
+    try (Stream<Path> files = Files.list(dest.getParent())) {
+      assertEquals(List.of(dest), files.toList());
+    }
+  }
+
+  @Test
+  void anUnwritableDestinationFailsWithAReason() throws Exception {
+    Path file = Files.writeString(dir.resolve("plainfile"), "x");
+    Running p = new Running(new PeerConfig(meta.encodeInfo(), url(), file.resolve("sub/app.bin").toString(), 0644));
+    assertEquals(1, p.status.get(10, TimeUnit.SECONDS));
+    assertTrue(p.output().startsWith("fail cannot prepare"), p.output());
+  }
+
+  private String url() {
+    return "http://127.0.0.1:" + tracker.port() + "/announce";
+  }
+
+  /** A peer program on a thread of its own, its report lines captured. */
+  private static final class Running {
+    final CompletableFuture<Void> stop = new CompletableFuture<>();
+    final CompletableFuture<Integer> status = new CompletableFuture<>();
+    final ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+    Running(PeerConfig config) {
+      PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8);
+      Thread t = new Thread(() -> status.complete(new PeerRun(config, print).run(stop)), "test-peer");
+      t.setDaemon(true);
+      t.start();
+    }
+
+    String output() {
+      synchronized (out) {
+        return out.toString(StandardCharsets.UTF_8);
+      }
+    }
+
+    void awaitLine(String prefix, int seconds) throws InterruptedException {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+      while (System.nanoTime() < deadline) {
+        if (output().lines().anyMatch(l -> l.startsWith(prefix))) return;
+        Thread.sleep(20);
+      }
+      throw new AssertionError("no '" + prefix + "' line in: " + output());
+    }
+  }
+}

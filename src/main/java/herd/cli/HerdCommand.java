@@ -51,7 +51,7 @@ final class HerdCommand implements Callable<Integer> {
   Path file;
 
   @Parameters(index = "1", paramLabel = "DEST",
-      description = "Absolute path on every host; an existing directory receives the file under its own name.")
+      description = "Absolute path on every host; an existing directory, or a path ending in /, receives the file under its own name.")
   String dest;
 
   @Parameters(index = "2", arity = "0..1", paramLabel = "HOSTS_FILE", description = "File listing the hosts, or - for stdin.")

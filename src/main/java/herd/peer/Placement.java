@@ -22,11 +22,14 @@ final class Placement {
     this.temp = temp;
   }
 
-  /** Resolves {@code dest} (a directory means: inside it, as {@code name}) and creates missing parents. */
+  /**
+   * Resolves {@code dest} and creates missing parents. An existing directory, or a path ending in {@code /},
+   * means: inside that directory, as {@code name}.
+   */
   static Placement prepare(String dest, String name) throws IOException {
     Path path = Path.of(dest);
     if (!path.isAbsolute()) throw new IOException("destination " + dest + " is not absolute");
-    Path target = Files.isDirectory(path) ? path.resolve(name) : path;
+    Path target = Files.isDirectory(path) || dest.endsWith("/") ? path.resolve(name) : path;
     Path dir = target.getParent();
     Files.createDirectories(dir);
     byte[] random = new byte[6];

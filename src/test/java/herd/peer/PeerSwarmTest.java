@@ -68,7 +68,7 @@ class PeerSwarmTest {
   void peersPlaceVerifiedFilesWithTheirModeAndLeaveNoTemporaryFile() throws Exception {
     Path existingDir = Files.createDirectories(dir.resolve("host0/srv"));
     List<String> dests = List.of(existingDir.toString(), dir.resolve("host1/new/parent/app.bin").toString(),
-        dir.resolve("host2/app.bin").toString());
+        dir.resolve("host2/app.bin").toString(), dir.resolve("host3/new-dir") + "/");
     Files.createDirectories(dir.resolve("host2"));
     Files.writeString(dir.resolve("host2/app.bin"), "old content");
     List<Running> peers = new ArrayList<>();
@@ -79,7 +79,8 @@ class PeerSwarmTest {
     for (Running p : peers) assertEquals(0, p.status.get(10, TimeUnit.SECONDS), p.output());
 
     byte[] expected = Files.readAllBytes(source);
-    for (Path placed : List.of(existingDir.resolve("app.bin"), Path.of(dests.get(1)), Path.of(dests.get(2)))) {
+    for (Path placed : List.of(existingDir.resolve("app.bin"), Path.of(dests.get(1)), Path.of(dests.get(2)),
+        dir.resolve("host3/new-dir/app.bin"))) {
       assertArrayEquals(expected, Files.readAllBytes(placed), placed.toString());
       assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(placed)));
       try (Stream<Path> siblings = Files.list(placed.getParent())) {

@@ -1,0 +1,45 @@
+package herd.e2e;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Runs the built {@code target/herd} executable, as a user would. */
+final class HerdProcess {
+  record Result(int status, String stderr) {}
+
+  private HerdProcess() {}
+
+  static Path executable() {
+    Path p = Path.of(System.getProperty("herd.executable", "target/herd"));
+    if (!Files.isExecutable(p)) throw new IllegalStateException(p + " is missing: run ./mvnw package first");
+    return p;
+  }
+
+  /** Runs herd with {@code args}, feeding {@code stdin} (or nothing, from /dev/null, when null). */
+  static Result run(String stdin, List<String> args) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(executable().toString());
+    cmd.addAll(args);
+    Path err = Files.createTempFile("herd-stderr", ".txt");
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(err.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    if (stdin == null) pb.redirectInput(new File("/dev/null"));
+    Process p = pb.start();
+    if (stdin != null) {
+      p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
+    }
+    p.getOutputStream().close();
+    if (!p.waitFor(5, TimeUnit.MINUTES)) {
+      p.destroyForcibly();
+      throw new AssertionError("herd did not finish: " + Files.readString(err));
+    }
+    String stderr = Files.readString(err);
+    Files.delete(err);
+    return new Result(p.exitValue(), stderr);
+  }
+}

@@ -1,0 +1,76 @@
+package herd.e2e;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** The multi-host lab of {@code scripts/lab}: network namespaces with real sshd, driven from tests. Needs root. */
+final class Lab implements AutoCloseable {
+  static final Path DIR = Path.of(System.getenv().getOrDefault("HERD_LAB_DIR", "/var/tmp/herd-lab"));
+
+  private final List<String> hosts;
+
+  private Lab(List<String> hosts) {
+    this.hosts = hosts;
+  }
+
+  static Lab up(int n) throws IOException, InterruptedException {
+    String out = script("up", String.valueOf(n));
+    List<String> hosts = Files.readAllLines(DIR.resolve("hosts")).stream().filter(l -> !l.isBlank()).toList();
+    if (hosts.size() != n) throw new IllegalStateException("lab has " + hosts.size() + " hosts: " + out);
+    return new Lab(hosts);
+  }
+
+  /** The hosts' addresses, in order. */
+  List<String> hosts() {
+    return hosts;
+  }
+
+  Path hostsFile() {
+    return DIR.resolve("hosts");
+  }
+
+  /** herd's SSH options for the lab. */
+  List<String> sshArgs() {
+    return List.of("-l", "root", "-i", DIR.resolve("id_ed25519").toString(), "--known-hosts", DIR.resolve("known_hosts").toString());
+  }
+
+  /** Runs {@code command} on host {@code address} over ssh and returns its stdout; fails on a non-zero status. */
+  String ssh(String address, String command) throws IOException, InterruptedException {
+    return script("ssh", address, command);
+  }
+
+  /** Like {@link #ssh} but returns the exit status. */
+  int sshStatus(String address, String command) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder("scripts/lab", "ssh", address, command).redirectErrorStream(true).start();
+    p.getInputStream().readAllBytes();
+    return p.waitFor();
+  }
+
+  /** How many herd peer processes run on {@code address}. */
+  int peerProcesses(String address) throws IOException, InterruptedException {
+    // the bracket keeps the pattern from matching the shell that runs it
+    return Integer.parseInt(script("ssh", address, "pgrep -fc 'herd-pee[r]' || true").trim());
+  }
+
+  @Override
+  public void close() throws IOException, InterruptedException {
+    script("down");
+  }
+
+  private static String script(String... args) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add("scripts/lab");
+    cmd.addAll(List.of(args));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(2, TimeUnit.MINUTES) || p.exitValue() != 0) {
+      throw new IllegalStateException("scripts/lab " + String.join(" ", args) + " failed: " + out);
+    }
+    return out;
+  }
+}

@@ -92,6 +92,10 @@ final class HerdCommand implements Callable<Integer> {
   @Option(names = "--timeout", paramLabel = "SECONDS", description = "Time allowed for the whole run; 0 means no limit.")
   int timeout;
 
+  @Option(names = "--no-tls",
+      description = "Send the file between hosts unencrypted (peers still prove they belong to the run). Faster on slow CPUs.")
+  boolean noTls;
+
   @Option(names = {"-v", "--verbose"}, description = "Log what happens, for debugging.")
   boolean verbose;
 
@@ -131,7 +135,7 @@ final class HerdCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new InvalidPushException("--port: " + e.getMessage());
     }
-    return new PushRequest(file, dest, hosts(), ssh, parallel, retry, ports, remotePath, Duration.ofSeconds(timeout));
+    return new PushRequest(file, dest, hosts(), ssh, parallel, retry, ports, remotePath, Duration.ofSeconds(timeout), !noTls);
   }
 
   private List<HostSpec> hosts() throws IOException, InvalidPushException {

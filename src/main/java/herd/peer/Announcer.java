@@ -22,12 +22,10 @@ final class Announcer {
 
   private final String trackerUrl;
   private final Swarm swarm;
-  private final byte[] peerId;
 
-  Announcer(String trackerUrl, Swarm swarm, byte[] peerId) {
+  Announcer(String trackerUrl, Swarm swarm) {
     this.trackerUrl = trackerUrl;
     this.swarm = swarm;
-    this.peerId = peerId.clone();
   }
 
   /**
@@ -39,7 +37,7 @@ final class Announcer {
     long left = swarm.metainfo().length() - swarm.verifiedBytes();
     String url = trackerUrl + (trackerUrl.contains("?") ? "&" : "?")
         + "info_hash=" + percentEncode(swarm.metainfo().infoHash())
-        + "&peer_id=" + percentEncode(peerId)
+        + "&peer_id=" + percentEncode(swarm.peerId())
         + "&port=" + swarm.port()
         + "&uploaded=" + swarm.uploadedBytes()
         + "&downloaded=" + swarm.verifiedBytes()

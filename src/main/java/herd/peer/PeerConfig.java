@@ -3,10 +3,13 @@ package herd.peer;
 import herd.bencode.Bencode;
 import herd.bencode.BencodeException;
 import herd.metainfo.Metainfo;
+import herd.swarm.Admission;
+import herd.swarm.RunCredentials;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import javax.net.ssl.SSLException;
 
 /**
  * What herd tells a peer over its SSH channel: one line of base64 over a bencoded dictionary, so that no secret
@@ -16,22 +19,35 @@ import java.util.Map;
  * @param trackerUrl the announce URL, on the address this host reached herd at
  * @param dest the absolute destination path (an existing directory means: inside it, under the torrent's name)
  * @param mode the POSIX permission bits to give the placed file
+ * @param secret the run's secret, which every member proves it knows; null for an open swarm
+ * @param tls the run's TLS certificate and key; null without TLS
  */
-public record PeerConfig(byte[] info, String trackerUrl, String dest, int mode) {
+public record PeerConfig(byte[] info, String trackerUrl, String dest, int mode, byte[] secret, RunCredentials tls) {
   public String encodeLine() {
     Map<String, Object> d = new LinkedHashMap<>();
     d.put("info", info);
     d.put("tracker", trackerUrl);
     d.put("dest", dest);
     d.put("mode", mode);
+    if (secret != null) d.put("secret", secret);
+    if (tls != null) {
+      d.put("cert", tls.certificatePem());
+      d.put("key", tls.privateKeyPem());
+    }
     return Base64.getEncoder().encodeToString(Bencode.encode(d));
+  }
+
+  /** Who this peer lets in. */
+  public Admission admission() throws SSLException {
+    return secret == null ? Admission.open() : Admission.members(secret, tls);
   }
 
   public static PeerConfig decodeLine(String line) {
     try {
       Map<String, Object> d = Bencode.decodeDict(Base64.getDecoder().decode(line.trim()));
+      RunCredentials tls = d.containsKey("cert") ? new RunCredentials((byte[]) d.get("cert"), (byte[]) d.get("key")) : null;
       return new PeerConfig((byte[]) d.get("info"), string(d, "tracker"), string(d, "dest"),
-          Math.toIntExact((Long) d.get("mode")));
+          Math.toIntExact((Long) d.get("mode")), (byte[]) d.get("secret"), tls);
     } catch (IllegalArgumentException | ClassCastException | NullPointerException | ArithmeticException e) {
       throw new BencodeException("bad peer configuration: " + e);
     }

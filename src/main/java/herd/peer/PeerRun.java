@@ -10,8 +10,6 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.util.BitSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -58,11 +56,10 @@ public final class PeerRun {
       return t;
     });
     boolean placed = false;
-    byte[] peerId = peerId();
     try (PieceStore store = PieceStore.create(placement.temp(), meta)) {
-      Swarm swarm = Swarm.start(group, store, new BitSet(), peerId, SwarmOptions.defaults(), new InetSocketAddress(0));
+      Swarm swarm = Swarm.start(group, store, new BitSet(), config.admission(), SwarmOptions.defaults(), new InetSocketAddress(0));
       try {
-        Announcer announcer = new Announcer(config.trackerUrl(), swarm, peerId);
+        Announcer announcer = new Announcer(config.trackerUrl(), swarm);
         announceLoop(timer, announcer, "started");
         AtomicLong reported = new AtomicLong(-1);
         timer.scheduleWithFixedDelay(() -> {
@@ -123,13 +120,5 @@ public final class PeerRun {
       out.println(kind + " " + String.valueOf(value).replace('\n', ' '));
       out.flush();
     }
-  }
-
-  private static byte[] peerId() {
-    byte[] id = new byte[20];
-    new SecureRandom().nextBytes(id);
-    byte[] prefix = "-HD0100-".getBytes(StandardCharsets.US_ASCII);
-    System.arraycopy(prefix, 0, id, 0, prefix.length);
-    return id;
   }
 }

@@ -92,7 +92,7 @@ final class HostRun implements Runnable {
       RemoteProcess peer = session.start("exec " + Shell.quote(session.javaPath()) + " " + PeerProgram.JAVA_FLAGS
           + " -jar " + Shell.quote(jar.path()) + " 2>&1");
       run.emit(new PushEvent.PeerStarted(host, jar.uploaded()));
-      PeerConfig config = new PeerConfig(run.info(), trackerUrl(session.localAddress()), run.request().dest(), run.mode());
+      PeerConfig config = run.peerConfig(urlHost(session.localAddress()));
       try {
         OutputStream stdin = peer.stdin();
         stdin.write((config.encodeLine() + "\n").getBytes(StandardCharsets.US_ASCII));
@@ -138,10 +138,10 @@ final class HostRun implements Runnable {
     }
   }
 
-  private String trackerUrl(InetAddress local) {
+  /** The address this host reached us at, as a URL's host part. */
+  private static String urlHost(InetAddress local) {
     String address = local.getHostAddress().replace("%", "%25");
-    if (local instanceof Inet6Address) address = "[" + address + "]";
-    return "http://" + address + ":" + run.trackerPort() + "/announce";
+    return local instanceof Inet6Address ? "[" + address + "]" : address;
   }
 
   private void fail(String reason) {

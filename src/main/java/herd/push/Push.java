@@ -6,7 +6,10 @@ import herd.hosts.HostSpec;
 import herd.metainfo.Hashing;
 import herd.metainfo.Metainfo;
 import herd.peer.FileMode;
+import herd.peer.PeerConfig;
+import herd.swarm.Admission;
 import herd.swarm.PieceStore;
+import herd.swarm.RunCredentials;
 import herd.swarm.Swarm;
 import herd.swarm.SwarmOptions;
 import herd.tracker.Tracker;
@@ -16,6 +19,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -47,6 +51,8 @@ public final class Push {
   private byte[] info;
   private int mode;
   private int trackerPort;
+  private final byte[] secret = new byte[32];
+  private RunCredentials tls;
 
   private Push(PushRequest request, PushListener listener) {
     this.request = request;
@@ -67,13 +73,16 @@ public final class Push {
     Metainfo meta = Hashing.hashFile(request.file());
     info = meta.encodeInfo();
     mode = FileMode.toBits(Files.getPosixFilePermissions(request.file()));
+    new SecureRandom().nextBytes(secret);
+    if (request.tls()) tls = RunCredentials.generate();
+    Admission admission = Admission.members(secret, tls);
     EventLoopGroup group = new NioEventLoopGroup(2, new DefaultThreadFactory("herd-io", true));
     ExecutorService hostThreads = Executors.newCachedThreadPool(new DefaultThreadFactory("herd-host", true));
     List<HostRun> hosts = new ArrayList<>();
     try (PieceStore store = PieceStore.openForReading(request.file(), meta)) {
       BitSet all = new BitSet();
       all.set(0, meta.pieceCount());
-      try (Listening listening = listen(group, store, all, meta)) {
+      try (Listening listening = listen(group, store, all, meta, admission)) {
         trackerPort = listening.tracker.port();
         emit(new PushEvent.RunStarted(request.file().toString(), meta.length(), meta.pieceCount(), request.hosts().size()));
         finished = new CountDownLatch(request.hosts().size());
@@ -114,17 +123,15 @@ public final class Push {
     }
   }
 
-  private Listening listen(EventLoopGroup group, PieceStore store, BitSet all, Metainfo meta)
-      throws IOException, InterruptedException {
-    byte[] seederId = new byte[20];
-    new SecureRandom().nextBytes(seederId);
+  private Listening listen(EventLoopGroup group, PieceStore store, BitSet all, Metainfo meta, Admission admission)
+      throws IOException {
     PortRange ports = request.ports();
     AtomicInteger next = new AtomicInteger(ports.low());
     Swarm seeder = null;
     while (seeder == null) {
       int port = claim(next, ports);
       try {
-        seeder = Swarm.start(group, store, all, seederId, SwarmOptions.defaults(), new InetSocketAddress(port));
+        seeder = Swarm.start(group, store, all, admission, SwarmOptions.defaults(), new InetSocketAddress(port));
       } catch (BindException e) {
         if (ports.low() == 0) throw e;
       }
@@ -133,7 +140,8 @@ public final class Push {
       while (true) {
         int port = claim(next, ports);
         try {
-          return new Listening(Tracker.start(group, new InetSocketAddress(port), meta.infoHash(), seeder.port(), ANNOUNCE_INTERVAL), seeder);
+          byte[] token = Admission.trackerToken(secret).getBytes(StandardCharsets.US_ASCII);
+          return new Listening(Tracker.start(group, new InetSocketAddress(port), meta.infoHash(), token, seeder.port(), ANNOUNCE_INTERVAL), seeder);
         } catch (BindException e) {
           if (ports.low() == 0) throw e;
         }
@@ -169,16 +177,10 @@ public final class Push {
     return peerJar;
   }
 
-  byte[] info() {
-    return info;
-  }
-
-  int mode() {
-    return mode;
-  }
-
-  int trackerPort() {
-    return trackerPort;
+  /** What each host is told: the torrent, the run's secret and TLS material, and where to announce. */
+  PeerConfig peerConfig(String trackerAddress) {
+    String url = "http://" + trackerAddress + ":" + trackerPort + "/announce?token=" + Admission.trackerToken(secret);
+    return new PeerConfig(info, url, request.dest(), mode, secret, tls);
   }
 
   void emit(PushEvent event) {

@@ -81,6 +81,7 @@ final class PeerConnection extends SimpleChannelInboundHandler<Object> {
 
   private void onHandshake(ChannelHandlerContext ctx, Handshake h) {
     if (!Arrays.equals(h.infoHash(), swarm.metainfo().infoHash())) throw new WireException("wrong info-hash");
+    if (!swarm.admission().admits(h.infoHash(), h.peerId())) throw new WireException("peer is not a member of this run");
     peerId = h.peerId();
     if (!outgoing) ctx.write(swarm.handshake());
     if (!swarm.register(this)) {
@@ -110,17 +111,30 @@ final class PeerConnection extends SimpleChannelInboundHandler<Object> {
     fill();
   }
 
-  private void onRequest(ChannelHandlerContext ctx, Block b) {
+  private void onRequest(ChannelHandlerContext ctx, Block b) throws IOException {
     checkIndex(b.piece());
     if (!swarm.picker().have(b.piece())) throw new WireException("request for piece " + b.piece() + " we do not have");
     int pieceLength = swarm.metainfo().pieceLength(b.piece());
     if (b.length() <= 0 || b.length() > MAX_REQUEST || b.begin() < 0 || b.begin() > pieceLength - b.length()) {
       throw new WireException("bad request " + b);
     }
-    ByteBuf header = ctx.alloc().buffer(13);
-    WireEncoder.pieceHeader(header, b.piece(), b.begin(), b.length());
-    ctx.write(header);
-    ctx.write(swarm.store().region(b));
+    if (swarm.admission().tls()) {
+      // TLS encrypts in memory: the block is read into the same buffer as its header.
+      ByteBuf msg = ctx.alloc().ioBuffer(13 + b.length());
+      WireEncoder.pieceHeader(msg, b.piece(), b.begin(), b.length());
+      try {
+        swarm.store().read(b, msg);
+      } catch (IOException e) {
+        msg.release();
+        throw e;
+      }
+      ctx.write(msg);
+    } else {
+      ByteBuf header = ctx.alloc().buffer(13);
+      WireEncoder.pieceHeader(header, b.piece(), b.begin(), b.length());
+      ctx.write(header);
+      ctx.write(swarm.store().region(b));
+    }
     swarm.uploaded(b.length());
     ctx.flush();
   }

@@ -61,6 +61,17 @@ public final class PieceStore implements AutoCloseable {
     return new StoreRegion(channel, meta.pieceOffset(block.piece()) + block.begin(), block.length());
   }
 
+  /** Appends a block to {@code out}, for transports that cannot send file regions (TLS). */
+  void read(Block block, ByteBuf out) throws IOException {
+    long pos = meta.pieceOffset(block.piece()) + block.begin();
+    int end = out.writerIndex() + block.length();
+    while (out.writerIndex() < end) {
+      int n = out.writeBytes(channel, pos, end - out.writerIndex());
+      if (n < 0) throw new IOException("short read at " + pos);
+      pos += n;
+    }
+  }
+
   /** Whether piece {@code index} on disk matches its hash. */
   public boolean verify(int index) {
     return meta.pieceHashMatches(index, Hashing.sha1(channel, meta.pieceOffset(index), meta.pieceLength(index)));

@@ -37,6 +37,7 @@ public final class Swarm implements AutoCloseable {
   private final Metainfo meta;
   private final PieceStore store;
   private final byte[] peerId;
+  private final Admission admission;
   private final SwarmOptions options;
   private final EventLoop loop;
   private final ExecutorService hashers;
@@ -48,10 +49,11 @@ public final class Swarm implements AutoCloseable {
   private final AtomicLong uploadedBytes = new AtomicLong();
   private Channel server;
 
-  private Swarm(Metainfo meta, PieceStore store, BitSet have, byte[] peerId, SwarmOptions options, EventLoop loop) {
+  private Swarm(Metainfo meta, PieceStore store, BitSet have, Admission admission, SwarmOptions options, EventLoop loop) {
     this.meta = meta;
     this.store = store;
-    this.peerId = peerId.clone();
+    this.admission = admission;
+    this.peerId = admission.newPeerId(meta.infoHash());
     this.options = options;
     this.loop = loop;
     this.picker = new PiecePicker(meta.pieceCount(), meta::pieceLength, new Random());
@@ -65,12 +67,13 @@ public final class Swarm implements AutoCloseable {
   }
 
   /**
-   * Starts sharing {@code store}, of which the pieces in {@code have} are already verified, listening on
-   * {@code bind} (port 0 for any). All connections run on one loop of {@code group}.
+   * Starts sharing {@code store}, of which the pieces in {@code have} are already verified, with the peers that
+   * {@code admission} lets in, listening on {@code bind} (port 0 for any). All connections run on one loop of
+   * {@code group}.
    */
-  public static Swarm start(EventLoopGroup group, PieceStore store, BitSet have, byte[] peerId,
+  public static Swarm start(EventLoopGroup group, PieceStore store, BitSet have, Admission admission,
       SwarmOptions options, InetSocketAddress bind) throws IOException {
-    Swarm swarm = new Swarm(store.metainfo(), store, have, peerId, options, group.next());
+    Swarm swarm = new Swarm(store.metainfo(), store, have, admission, options, group.next());
     ChannelFuture bound = new ServerBootstrap()
         .group(swarm.loop, swarm.loop)
         .channel(NioServerSocketChannel.class)
@@ -109,6 +112,10 @@ public final class Swarm implements AutoCloseable {
 
   public Metainfo metainfo() {
     return meta;
+  }
+
+  public byte[] peerId() {
+    return peerId.clone();
   }
 
   public long verifiedBytes() {
@@ -151,6 +158,10 @@ public final class Swarm implements AutoCloseable {
 
   SwarmOptions options() {
     return options;
+  }
+
+  Admission admission() {
+    return admission;
   }
 
   Handshake handshake() {
@@ -213,6 +224,7 @@ public final class Swarm implements AutoCloseable {
     return new ChannelInitializer<>() {
       @Override
       protected void initChannel(SocketChannel ch) {
+        if (admission.tls()) ch.pipeline().addLast(admission.sslHandler(ch.alloc(), outgoing));
         ch.pipeline().addLast(new WireDecoder(maxMessage), new WireEncoder(), new PeerConnection(Swarm.this, outgoing));
       }
     };

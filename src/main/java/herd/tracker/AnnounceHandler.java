@@ -16,6 +16,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.Arrays;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,12 +30,14 @@ final class AnnounceHandler extends SimpleChannelInboundHandler<FullHttpRequest>
   private static final Logger log = LoggerFactory.getLogger(AnnounceHandler.class);
 
   private final byte[] infoHash;
+  private final byte[] token;
   private final int seederPort;
   private final long intervalSeconds;
   private final Swarm swarm;
 
-  AnnounceHandler(byte[] infoHash, int seederPort, long intervalSeconds, Swarm swarm) {
+  AnnounceHandler(byte[] infoHash, byte[] token, int seederPort, long intervalSeconds, Swarm swarm) {
     this.infoHash = infoHash.clone();
+    this.token = token == null ? null : token.clone();
     this.seederPort = seederPort;
     this.intervalSeconds = intervalSeconds;
     this.swarm = swarm;
@@ -79,6 +82,9 @@ final class AnnounceHandler extends SimpleChannelInboundHandler<FullHttpRequest>
   /** The one place where a well-formed announce is turned away. */
   private void admit(AnnounceRequest request) throws AnnounceException {
     if (!Arrays.equals(request.infoHash(), infoHash)) throw new AnnounceException("unknown torrent");
+    if (token != null && (request.token() == null || !MessageDigest.isEqual(token, request.token()))) {
+      throw new AnnounceException("not a member of this run");
+    }
   }
 
   private static void respond(

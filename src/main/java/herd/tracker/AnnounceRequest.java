@@ -22,7 +22,8 @@ public record AnnounceRequest(
     long left,
     Event event,
     boolean compact,
-    int numwant) {
+    int numwant,
+    byte[] token) {
   /** Peers handed out when the client doesn't say: enough for one of herd's fleets to find each other at once. */
   public static final int DEFAULT_NUMWANT = 200;
   public static final int MAX_NUMWANT = 1000;
@@ -39,6 +40,7 @@ public record AnnounceRequest(
   public AnnounceRequest {
     infoHash = infoHash.clone();
     peerId = peerId.clone();
+    token = token == null ? null : token.clone();
     Objects.requireNonNull(address);
     Objects.requireNonNull(event);
   }
@@ -60,7 +62,8 @@ public record AnnounceRequest(
         count(q, "left"),
         event(q),
         compact(q),
-        numwant(q));
+        numwant(q),
+        q.get("token"));
   }
 
   private static byte[] id(Map<String, byte[]> q, String name) throws AnnounceException {
@@ -128,6 +131,12 @@ public record AnnounceRequest(
     return peerId.clone();
   }
 
+  /** The run's tracker token, if the client sent one; never printed. */
+  @Override
+  public byte[] token() {
+    return token == null ? null : token.clone();
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof AnnounceRequest r
@@ -140,14 +149,15 @@ public record AnnounceRequest(
         && left == r.left
         && event == r.event
         && compact == r.compact
-        && numwant == r.numwant;
+        && numwant == r.numwant
+        && Arrays.equals(token, r.token);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(
         Arrays.hashCode(infoHash), Arrays.hashCode(peerId), address, port, uploaded, downloaded, left, event, compact,
-        numwant);
+        numwant, Arrays.hashCode(token));
   }
 
   @Override

@@ -45,16 +45,17 @@ public final class Tracker implements AutoCloseable {
   /**
    * Binds the tracker. {@code group} must be a NIO group and stays the caller's to shut down. {@code interval},
    * whole seconds of at least 1, is how often clients are told to announce; peers silent for three intervals are
-   * dropped. A port in use fails with {@link java.net.BindException}, so that the caller can try another.
+   * dropped. A port in use fails with {@link java.net.BindException}, so that the caller can try another. With a
+   * {@code token}, only announces carrying it in a {@code token} parameter are answered; null admits anyone.
    */
   public static Tracker start(
-      EventLoopGroup group, InetSocketAddress bind, byte[] infoHash, int seederPort, Duration interval)
+      EventLoopGroup group, InetSocketAddress bind, byte[] infoHash, byte[] token, int seederPort, Duration interval)
       throws IOException {
     if (infoHash.length != 20) throw new IllegalArgumentException("info-hash must be 20 bytes");
     if (seederPort < 0 || seederPort > 65535) throw new IllegalArgumentException("bad seeder port " + seederPort);
     if (interval.toSeconds() < 1) throw new IllegalArgumentException("interval must be at least a second");
     Swarm swarm = new Swarm(interval, new Random());
-    AnnounceHandler handler = new AnnounceHandler(infoHash, seederPort, interval.toSeconds(), swarm);
+    AnnounceHandler handler = new AnnounceHandler(infoHash, token, seederPort, interval.toSeconds(), swarm);
     ChannelGroup channels = new DefaultChannelGroup("tracker", group.next());
     ChannelFuture bound = new ServerBootstrap()
         .group(group)

@@ -9,6 +9,7 @@ import herd.metainfo.Hashing;
 import herd.metainfo.Metainfo;
 import herd.peer.PeerConfig;
 import herd.peer.PeerRun;
+import herd.swarm.Admission;
 import herd.swarm.PieceStore;
 import herd.swarm.Swarm;
 import herd.swarm.SwarmOptions;
@@ -153,13 +154,13 @@ class Aria2InteropTest {
     closeLater.add(store);
     BitSet all = new BitSet();
     all.set(0, meta.pieceCount());
-    Swarm swarm = Swarm.start(group, store, all, peerId("-HDSEED-"), SwarmOptions.defaults(), loopback(0));
+    Swarm swarm = Swarm.start(group, store, all, Admission.open(), SwarmOptions.defaults(), loopback(0));
     closeLater.add(swarm);
     return swarm;
   }
 
   private Tracker tracker(Metainfo meta, int seederPort) throws IOException {
-    Tracker tracker = Tracker.start(group, loopback(0), meta.infoHash(), seederPort, ANNOUNCE_INTERVAL);
+    Tracker tracker = Tracker.start(group, loopback(0), meta.infoHash(), null, seederPort, ANNOUNCE_INTERVAL);
     closeLater.add(tracker);
     return tracker;
   }
@@ -173,7 +174,7 @@ class Aria2InteropTest {
   }
 
   private RunningPeer peerRun(Metainfo meta, Tracker tracker, Path dest) {
-    RunningPeer peer = new RunningPeer(new PeerConfig(meta.encodeInfo(), announceUrl(tracker), dest.toString(), 0644));
+    RunningPeer peer = new RunningPeer(new PeerConfig(meta.encodeInfo(), announceUrl(tracker), dest.toString(), 0644, null, null));
     peers.add(peer);
     return peer;
   }
@@ -304,14 +305,6 @@ class Aria2InteropTest {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     }
-  }
-
-  private static byte[] peerId(String prefix) {
-    byte[] id = new byte[20];
-    new Random().nextBytes(id);
-    byte[] p = prefix.getBytes(StandardCharsets.US_ASCII);
-    System.arraycopy(p, 0, id, 0, p.length);
-    return id;
   }
 
   private static Path randomFile(Path parent, String name, int size) throws IOException {

@@ -3,16 +3,21 @@ package herd.peer;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import herd.bencode.BencodeException;
+import herd.swarm.RunCredentials;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
 
 class PeerConfigTest {
   @Test
   void roundTripsThroughOneLine() {
-    PeerConfig c = new PeerConfig(new byte[] {0, 1, (byte) 0xff}, "http://[fe80::1%25eth0]:7000/announce", "/srv/a b\u00e9", 0755);
+    RunCredentials tls = new RunCredentials("CERT".getBytes(StandardCharsets.US_ASCII), "KEY".getBytes(StandardCharsets.US_ASCII));
+    PeerConfig c = new PeerConfig(new byte[] {0, 1, (byte) 0xff}, "http://[fe80::1%25eth0]:7000/announce?token=ab",
+        "/srv/a b\u00e9", 0755, new byte[] {9, 9}, tls);
     String line = c.encodeLine();
     assertFalse(line.contains("\n"));
     PeerConfig back = PeerConfig.decodeLine(line);
@@ -20,6 +25,11 @@ class PeerConfigTest {
     assertEquals(c.trackerUrl(), back.trackerUrl());
     assertEquals(c.dest(), back.dest());
     assertEquals(0755, back.mode());
+    assertArrayEquals(c.secret(), back.secret());
+    assertArrayEquals(tls.certificatePem(), back.tls().certificatePem());
+    assertArrayEquals(tls.privateKeyPem(), back.tls().privateKeyPem());
+    assertNull(new PeerConfig(new byte[0], "u", "/d", 0, null, null).tls());
+    assertNull(PeerConfig.decodeLine(new PeerConfig(new byte[0], "u", "/d", 0, null, null).encodeLine()).secret());
   }
 
   @Test

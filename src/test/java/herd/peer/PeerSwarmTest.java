@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import herd.metainfo.Hashing;
 import herd.metainfo.Metainfo;
+import herd.swarm.Admission;
 import herd.swarm.PieceStore;
+import herd.swarm.RunCredentials;
 import herd.swarm.Swarm;
 import herd.swarm.SwarmOptions;
 import herd.tracker.Tracker;
@@ -32,7 +34,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The tracker, the seeder and several peer programs in one JVM, as a push wires them, over loopback. */
+/** The tracker, the seeder and several peer programs in one JVM, wired as a push wires them (secret, TLS), over loopback. */
 class PeerSwarmTest {
   @TempDir Path dir;
   private EventLoopGroup group;
@@ -41,6 +43,8 @@ class PeerSwarmTest {
   private PieceStore seederStore;
   private Metainfo meta;
   private Path source;
+  private final byte[] secret = new byte[32];
+  private RunCredentials tls;
 
   @BeforeEach
   void setUp() throws Exception {
@@ -52,8 +56,11 @@ class PeerSwarmTest {
     seederStore = PieceStore.openForReading(source, meta);
     BitSet all = new BitSet();
     all.set(0, meta.pieceCount());
-    seeder = Swarm.start(group, seederStore, all, new byte[20], SwarmOptions.defaults(), new InetSocketAddress("127.0.0.1", 0));
-    tracker = Tracker.start(group, new InetSocketAddress("127.0.0.1", 0), meta.infoHash(), seeder.port(), Duration.ofSeconds(1));
+    new Random().nextBytes(secret);
+    tls = RunCredentials.generate();
+    seeder = Swarm.start(group, seederStore, all, Admission.members(secret, tls), SwarmOptions.defaults(), new InetSocketAddress("127.0.0.1", 0));
+    byte[] token = Admission.trackerToken(secret).getBytes(StandardCharsets.US_ASCII);
+    tracker = Tracker.start(group, new InetSocketAddress("127.0.0.1", 0), meta.infoHash(), token, seeder.port(), Duration.ofSeconds(1));
   }
 
   @AfterEach
@@ -72,7 +79,7 @@ class PeerSwarmTest {
     Files.createDirectories(dir.resolve("host2"));
     Files.writeString(dir.resolve("host2/app.bin"), "old content");
     List<Running> peers = new ArrayList<>();
-    for (String dest : dests) peers.add(new Running(new PeerConfig(meta.encodeInfo(), url(), dest, 0640)));
+    for (String dest : dests) peers.add(new Running(new PeerConfig(meta.encodeInfo(), url(), dest, 0640, secret, tls)));
 
     for (Running p : peers) p.awaitLine("done ", 30);
     peers.forEach(p -> p.stop.complete(null));
@@ -94,7 +101,7 @@ class PeerSwarmTest {
     seeder.close(); // nobody serves: the peer can never complete
     Path dest = Files.createDirectories(dir.resolve("host")).resolve("app.bin");
     Files.writeString(dest, "old content");
-    Running p = new Running(new PeerConfig(meta.encodeInfo(), url(), dest.toString(), 0644));
+    Running p = new Running(new PeerConfig(meta.encodeInfo(), url(), dest.toString(), 0644, secret, tls));
     Thread.sleep(1500);
     p.stop.complete(null);
     assertEquals(1, p.status.get(10, TimeUnit.SECONDS));
@@ -108,13 +115,13 @@ class PeerSwarmTest {
   @Test
   void anUnwritableDestinationFailsWithAReason() throws Exception {
     Path file = Files.writeString(dir.resolve("plainfile"), "x");
-    Running p = new Running(new PeerConfig(meta.encodeInfo(), url(), file.resolve("sub/app.bin").toString(), 0644));
+    Running p = new Running(new PeerConfig(meta.encodeInfo(), url(), file.resolve("sub/app.bin").toString(), 0644, secret, tls));
     assertEquals(1, p.status.get(10, TimeUnit.SECONDS));
     assertTrue(p.output().startsWith("fail cannot prepare"), p.output());
   }
 
   private String url() {
-    return "http://127.0.0.1:" + tracker.port() + "/announce";
+    return "http://127.0.0.1:" + tracker.port() + "/announce?token=" + Admission.trackerToken(secret);
   }
 
   /** A peer program on a thread of its own, its report lines captured. */

@@ -9,6 +9,7 @@ import herd.metainfo.Metainfo;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -64,6 +65,45 @@ class SwarmTest {
   }
 
   @Test
+  void membersShareOverTlsAndOutsidersGetNothing() throws Exception {
+    Path source = randomFile("source.bin", 2 * 1024 * 1024 + 99);
+    Metainfo meta = Hashing.hashFile(source);
+    byte[] secret = "the run's secret".getBytes(StandardCharsets.US_ASCII);
+    RunCredentials tls = RunCredentials.generate();
+    Swarm seeder = seeder(source, meta, Admission.members(secret, tls));
+
+    Swarm member = peer(meta, dir.resolve("member"), Admission.members(secret, tls));
+    Swarm plainOutsider = peer(meta, dir.resolve("plain"), Admission.open());
+    Swarm wrongSecret = peer(meta, dir.resolve("wrong-secret"), Admission.members("guess".getBytes(StandardCharsets.US_ASCII), tls));
+    Swarm otherRunsKey = peer(meta, dir.resolve("other-key"), Admission.members(secret, RunCredentials.generate()));
+    for (Swarm s : List.of(member, plainOutsider, wrongSecret, otherRunsKey)) s.connect(loopback(seeder.port()));
+
+    member.completion().get(30, TimeUnit.SECONDS);
+    assertArrayEquals(Files.readAllBytes(source), Files.readAllBytes(dir.resolve("member")));
+    Thread.sleep(500);
+    for (Swarm outsider : List.of(plainOutsider, wrongSecret, otherRunsKey)) {
+      assertEquals(0, outsider.verifiedBytes());
+      assertEquals(0, outsider.peerCount());
+    }
+    assertEquals(meta.length(), seeder.uploadedBytes(), "the seeder served only the member");
+  }
+
+  @Test
+  void plaintextMembersStillProveTheSecret() throws Exception {
+    Path source = randomFile("source.bin", 512 * 1024);
+    Metainfo meta = Hashing.hashFile(source);
+    byte[] secret = new byte[32];
+    Swarm seeder = seeder(source, meta, Admission.members(secret, null));
+    Swarm member = peer(meta, dir.resolve("member"), Admission.members(secret, null));
+    Swarm outsider = peer(meta, dir.resolve("outsider"), Admission.open());
+    member.connect(loopback(seeder.port()));
+    outsider.connect(loopback(seeder.port()));
+    member.completion().get(30, TimeUnit.SECONDS);
+    Thread.sleep(300);
+    assertEquals(0, outsider.verifiedBytes());
+  }
+
+  @Test
   void emptyFileIsCompleteAtOnce() throws Exception {
     Path source = randomFile("empty", 0);
     Metainfo meta = Hashing.hashFile(source);
@@ -90,20 +130,30 @@ class SwarmTest {
   }
 
   private Swarm seeder(Path file, Metainfo meta) throws Exception {
+    return seeder(file, meta, Admission.open());
+  }
+
+  private Swarm seeder(Path file, Metainfo meta, Admission admission) throws Exception {
     PieceStore store = PieceStore.openForReading(file, meta);
     BitSet all = new BitSet();
     all.set(0, meta.pieceCount());
-    return start(store, all);
+    return start(store, all, admission);
   }
 
   private Swarm peer(Metainfo meta, Path out) throws Exception {
-    return start(PieceStore.create(out, meta), new BitSet());
+    return peer(meta, out, Admission.open());
+  }
+
+  private Swarm peer(Metainfo meta, Path out, Admission admission) throws Exception {
+    return start(PieceStore.create(out, meta), new BitSet(), admission);
   }
 
   private Swarm start(PieceStore store, BitSet have) throws Exception {
-    byte[] id = new byte[20];
-    new Random().nextBytes(id);
-    Swarm s = Swarm.start(group, store, have, id, SwarmOptions.defaults(), new InetSocketAddress("127.0.0.1", 0));
+    return start(store, have, Admission.open());
+  }
+
+  private Swarm start(PieceStore store, BitSet have, Admission admission) throws Exception {
+    Swarm s = Swarm.start(group, store, have, admission, SwarmOptions.defaults(), new InetSocketAddress("127.0.0.1", 0));
     closeLater.add(0, store);
     closeLater.add(0, s);
     return s;

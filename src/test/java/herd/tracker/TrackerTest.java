@@ -61,8 +61,12 @@ class TrackerTest {
   }
 
   private Map<String, Object> announce(byte[] hash, int peer, int port) throws IOException, InterruptedException {
+    return announce(hash, peer, port, "");
+  }
+
+  private Map<String, Object> announce(byte[] hash, int peer, int port, String extra) throws IOException, InterruptedException {
     HttpResponse<byte[]> res = get("/announce?info_hash=" + escape(hash) + "&peer_id=" + escape(id(peer))
-        + "&port=" + port + "&uploaded=0&downloaded=0&left=10&event=started&compact=1");
+        + "&port=" + port + "&uploaded=0&downloaded=0&left=10&event=started&compact=1" + extra);
     assertEquals(200, res.statusCode());
     assertEquals("text/plain", res.headers().firstValue("content-type").orElse(""));
     return Bencode.decodeDict(res.body());
@@ -74,7 +78,7 @@ class TrackerTest {
 
   @Test
   void handsOutTheSeederFirstAndThePeersThatAnnounced() throws Exception {
-    tracker = Tracker.start(group, LOOPBACK, HASH, SEEDER_PORT, Duration.ofSeconds(30));
+    tracker = Tracker.start(group, LOOPBACK, HASH, null, SEEDER_PORT, Duration.ofSeconds(30));
     announce(HASH, 1, 6001);
     Map<String, Object> reply = announce(HASH, 2, 6002);
     byte[] seeder = {127, 0, 0, 1, (byte) (SEEDER_PORT >> 8), (byte) SEEDER_PORT};
@@ -87,21 +91,32 @@ class TrackerTest {
 
   @Test
   void withoutSeederHandsOutOnlyAnnouncedPeers() throws Exception {
-    tracker = Tracker.start(group, LOOPBACK, HASH, 0, Duration.ofSeconds(30));
+    tracker = Tracker.start(group, LOOPBACK, HASH, null, 0, Duration.ofSeconds(30));
     Map<String, Object> first = announce(HASH, 1, 6001);
     assertEquals(0, ((byte[]) first.get("peers")).length);
     assertEquals(0L, first.get("complete"));
   }
 
   @Test
+  void withATokenRefusesAnnouncesThatLackIt() throws Exception {
+    byte[] token = "c0ffee".getBytes(StandardCharsets.US_ASCII);
+    tracker = Tracker.start(group, LOOPBACK, HASH, token, SEEDER_PORT, Duration.ofSeconds(30));
+    assertEquals("not a member of this run", text(announce(HASH, 1, 6001).get("failure reason")));
+    assertEquals("not a member of this run", text(announce(HASH, 2, 6002, "&token=c0ffef").get("failure reason")));
+    Map<String, Object> member = announce(HASH, 3, 6003, "&token=c0ffee");
+    assertEquals(null, member.get("failure reason"));
+    assertEquals(6, ((byte[]) member.get("peers")).length, "only the seeder: refused announces are not handed out");
+  }
+
+  @Test
   void refusesAnotherTorrent() throws Exception {
-    tracker = Tracker.start(group, LOOPBACK, HASH, SEEDER_PORT, Duration.ofSeconds(30));
+    tracker = Tracker.start(group, LOOPBACK, HASH, null, SEEDER_PORT, Duration.ofSeconds(30));
     assertEquals("unknown torrent", text(announce(id(0xBB), 1, 6001).get("failure reason")));
   }
 
   @Test
   void refusesMalformedAnnounceWithTheParserMessage() throws Exception {
-    tracker = Tracker.start(group, LOOPBACK, HASH, SEEDER_PORT, Duration.ofSeconds(30));
+    tracker = Tracker.start(group, LOOPBACK, HASH, null, SEEDER_PORT, Duration.ofSeconds(30));
     HttpResponse<byte[]> res = get("/announce?info_hash=%00");
     assertEquals(200, res.statusCode());
     assertEquals("info_hash must be 20 bytes", text(Bencode.decodeDict(res.body()).get("failure reason")));
@@ -109,14 +124,14 @@ class TrackerTest {
 
   @Test
   void answersOtherPathsWith404() throws Exception {
-    tracker = Tracker.start(group, LOOPBACK, HASH, SEEDER_PORT, Duration.ofSeconds(30));
+    tracker = Tracker.start(group, LOOPBACK, HASH, null, SEEDER_PORT, Duration.ofSeconds(30));
     assertEquals(404, get("/scrape?info_hash=" + escape(HASH)).statusCode());
     assertEquals(404, get("/").statusCode());
   }
 
   @Test
   void closesHttp10ConnectionsAfterTheReply() throws Exception {
-    tracker = Tracker.start(group, LOOPBACK, HASH, SEEDER_PORT, Duration.ofSeconds(30));
+    tracker = Tracker.start(group, LOOPBACK, HASH, null, SEEDER_PORT, Duration.ofSeconds(30));
     try (Socket s = new Socket(InetAddress.getLoopbackAddress(), tracker.port())) {
       s.setSoTimeout(5_000);
       s.getOutputStream().write("GET /elsewhere HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
@@ -127,7 +142,7 @@ class TrackerTest {
 
   @Test
   void keepsHttp11ConnectionsOpenForTheNextAnnounce() throws Exception {
-    tracker = Tracker.start(group, LOOPBACK, HASH, SEEDER_PORT, Duration.ofSeconds(30));
+    tracker = Tracker.start(group, LOOPBACK, HASH, null, SEEDER_PORT, Duration.ofSeconds(30));
     try (Socket s = new Socket(InetAddress.getLoopbackAddress(), tracker.port())) {
       s.setSoTimeout(5_000);
       byte[] twice = "GET /a HTTP/1.1\r\nHost: x\r\n\r\nGET /b HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
@@ -140,17 +155,17 @@ class TrackerTest {
 
   @Test
   void failsWithBindExceptionWhenThePortIsTaken() throws Exception {
-    tracker = Tracker.start(group, LOOPBACK, HASH, SEEDER_PORT, Duration.ofSeconds(30));
+    tracker = Tracker.start(group, LOOPBACK, HASH, null, SEEDER_PORT, Duration.ofSeconds(30));
     InetSocketAddress taken = new InetSocketAddress(InetAddress.getLoopbackAddress(), tracker.port());
-    assertThrows(BindException.class, () -> Tracker.start(group, taken, HASH, SEEDER_PORT, Duration.ofSeconds(30)));
+    assertThrows(BindException.class, () -> Tracker.start(group, taken, HASH, null, SEEDER_PORT, Duration.ofSeconds(30)));
   }
 
   @Test
   void releasesThePortOnClose() throws Exception {
-    tracker = Tracker.start(group, LOOPBACK, HASH, SEEDER_PORT, Duration.ofSeconds(30));
+    tracker = Tracker.start(group, LOOPBACK, HASH, null, SEEDER_PORT, Duration.ofSeconds(30));
     InetSocketAddress same = new InetSocketAddress(InetAddress.getLoopbackAddress(), tracker.port());
     tracker.close();
-    tracker = Tracker.start(group, same, HASH, SEEDER_PORT, Duration.ofSeconds(30));
+    tracker = Tracker.start(group, same, HASH, null, SEEDER_PORT, Duration.ofSeconds(30));
     assertEquals(same.getPort(), tracker.port());
   }
 

@@ -1,0 +1,108 @@
+package herd.swarm;
+
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.HexFormat;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import javax.net.ssl.SSLException;
+
+/**
+ * Who may join a swarm. A push has a per-run secret that reaches hosts only over SSH: every peer id carries a MAC
+ * of it, and connections whose peer id does not are closed after the handshake. With TLS, every connection is
+ * also mutually authenticated with the run's own certificate and key, so an outsider cannot even finish the TLS
+ * handshake, and nobody on the network sees the data. An open admission (no secret) lets any client in, for
+ * interoperating with standard clients.
+ */
+public final class Admission {
+  private static final byte[] PREFIX = "-HD0100-".getBytes(StandardCharsets.US_ASCII);
+  private static final int NONCE = 6;
+  private static final int MAC = 20 - PREFIX.length - NONCE;
+
+  private final byte[] secret;
+  private final SslContext server;
+  private final SslContext client;
+
+  private Admission(byte[] secret, SslContext server, SslContext client) {
+    this.secret = secret;
+    this.server = server;
+    this.client = client;
+  }
+
+  /** Anyone may connect. */
+  public static Admission open() {
+    return new Admission(null, null, null);
+  }
+
+  /** Members only: they know {@code secret}; with {@code tls}, they also hold the run's certificate and key. */
+  public static Admission members(byte[] secret, RunCredentials tls) throws SSLException {
+    if (tls == null) return new Admission(secret.clone(), null, null);
+    SslContext server = SslContextBuilder.forServer(pem(tls.certificatePem()), pem(tls.privateKeyPem()))
+        .clientAuth(ClientAuth.REQUIRE).trustManager(pem(tls.certificatePem())).build();
+    SslContext client = SslContextBuilder.forClient().keyManager(pem(tls.certificatePem()), pem(tls.privateKeyPem()))
+        .trustManager(pem(tls.certificatePem())).build();
+    return new Admission(secret.clone(), server, client);
+  }
+
+  public boolean tls() {
+    return server != null;
+  }
+
+  /** A fresh peer id for this process; a member's proves it knows the secret. */
+  byte[] newPeerId(byte[] infoHash) {
+    byte[] id = new byte[20];
+    new SecureRandom().nextBytes(id);
+    System.arraycopy(PREFIX, 0, id, 0, PREFIX.length);
+    if (secret != null) System.arraycopy(mac(infoHash, id), 0, id, PREFIX.length + NONCE, MAC);
+    return id;
+  }
+
+  /** Whether a peer presenting {@code peerId} may stay. */
+  boolean admits(byte[] infoHash, byte[] peerId) {
+    if (secret == null) return true;
+    byte[] expected = mac(infoHash, peerId);
+    return MessageDigest.isEqual(Arrays.copyOf(expected, MAC),
+        Arrays.copyOfRange(peerId, PREFIX.length + NONCE, PREFIX.length + NONCE + MAC));
+  }
+
+  /**
+   * What announces must carry so the tracker lets them in, as URL-safe hex: derived from the secret, so that a
+   * token seen on the network does not give away the secret.
+   */
+  public static String trackerToken(byte[] secret) {
+    return HexFormat.of().formatHex(hmac(secret, "herd tracker".getBytes(StandardCharsets.US_ASCII)));
+  }
+
+  SslHandler sslHandler(ByteBufAllocator alloc, boolean outgoing) {
+    return outgoing ? client.newHandler(alloc) : server.newHandler(alloc);
+  }
+
+  private byte[] mac(byte[] infoHash, byte[] peerId) {
+    byte[] input = Arrays.copyOf(infoHash, infoHash.length + NONCE);
+    System.arraycopy(peerId, PREFIX.length, input, infoHash.length, NONCE);
+    return hmac(secret, input);
+  }
+
+  private static byte[] hmac(byte[] key, byte[] input) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(key, "HmacSHA256"));
+      return mac.doFinal(input);
+    } catch (GeneralSecurityException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private static ByteArrayInputStream pem(byte[] pem) {
+    return new ByteArrayInputStream(pem);
+  }
+}

@@ -46,10 +46,22 @@ public final class Hashing {
     }
   }
 
+  /** SHA-256 of a whole file: the digest a placed file is checked against before it replaces DEST. */
+  public static byte[] sha256(Path file) throws IOException {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      return digest(digest("SHA-256"), ch, 0, ch.size());
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+  }
+
   /** SHA-1 of {@code len} bytes of {@code ch} at {@code offset}. */
   public static byte[] sha1(FileChannel ch, long offset, int len) {
-    MessageDigest md = sha1();
-    ByteBuffer buf = ByteBuffer.allocate(Math.min(len, 256 * 1024));
+    return digest(sha1(), ch, offset, len);
+  }
+
+  private static byte[] digest(MessageDigest md, FileChannel ch, long offset, long len) {
+    ByteBuffer buf = ByteBuffer.allocate((int) Math.max(1, Math.min(len, 256 * 1024)));
     long pos = offset;
     long end = offset + len;
     try {
@@ -68,8 +80,12 @@ public final class Hashing {
   }
 
   public static MessageDigest sha1() {
+    return digest("SHA-1");
+  }
+
+  private static MessageDigest digest(String algorithm) {
     try {
-      return MessageDigest.getInstance("SHA-1");
+      return MessageDigest.getInstance(algorithm);
     } catch (NoSuchAlgorithmException e) {
       throw new AssertionError(e);
     }

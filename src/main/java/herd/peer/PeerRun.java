@@ -1,5 +1,6 @@
 package herd.peer;
 
+import herd.metainfo.Hashing;
 import herd.metainfo.Metainfo;
 import herd.swarm.PieceStore;
 import herd.swarm.Swarm;
@@ -10,6 +11,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
+import java.security.MessageDigest;
 import java.util.BitSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -73,6 +75,7 @@ public final class PeerRun {
           return 1;
         }
         swarm.completion().get();
+        checkDigest(placement);
         store.sync();
         placement.commit(config.mode());
         placed = true;
@@ -96,6 +99,13 @@ public final class PeerRun {
       if (!placed) placement.abandon();
       timer.shutdownNow();
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    }
+  }
+
+  private void checkDigest(Placement placement) throws IOException {
+    if (config.sha256() == null) return;
+    if (!MessageDigest.isEqual(config.sha256(), Hashing.sha256(placement.temp()))) {
+      throw new IOException("every piece verified, yet the file's SHA-256 differs from the source's");
     }
   }
 

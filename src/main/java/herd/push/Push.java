@@ -17,6 +17,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -26,6 +27,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -52,6 +54,8 @@ public final class Push {
   private int mode;
   private int trackerPort;
   private final byte[] secret = new byte[32];
+  /** Computed while hosts connect; only their peer configuration needs it. */
+  private CompletableFuture<byte[]> sha256;
   private RunCredentials tls;
 
   private Push(PushRequest request, PushListener listener) {
@@ -70,6 +74,7 @@ public final class Push {
   private PushResult run() throws IOException, InterruptedException {
     long start = System.nanoTime();
     peerJar = PeerProgram.load();
+    sha256 = CompletableFuture.supplyAsync(this::sourceDigest);
     Metainfo meta = Hashing.hashFile(request.file());
     info = meta.encodeInfo();
     mode = FileMode.toBits(Files.getPosixFilePermissions(request.file()));
@@ -180,7 +185,15 @@ public final class Push {
   /** What each host is told: the torrent, the run's secret and TLS material, and where to announce. */
   PeerConfig peerConfig(String trackerAddress) {
     String url = "http://" + trackerAddress + ":" + trackerPort + "/announce?token=" + Admission.trackerToken(secret);
-    return new PeerConfig(info, url, request.dest(), mode, secret, tls);
+    return new PeerConfig(info, url, request.dest(), mode, sha256.join(), secret, tls);
+  }
+
+  private byte[] sourceDigest() {
+    try {
+      return Hashing.sha256(request.file());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   void emit(PushEvent event) {

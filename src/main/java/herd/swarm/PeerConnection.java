@@ -139,12 +139,15 @@ final class PeerConnection extends SimpleChannelInboundHandler<Object> {
     ctx.flush();
   }
 
-  private void onBlock(Block b, ByteBuf data) throws IOException {
+  private void onBlock(Block b, ByteBuf data) {
     try {
       if (!outstanding.remove(b)) checkIndex(b.piece()); // unsolicited, or late after an endgame cancel
       if (!swarm.picker().wanted(b)) return;
       swarm.store().write(b, data);
       swarm.blockReceived(this, b);
+    } catch (IOException e) {
+      swarm.fail(e);
+      return;
     } finally {
       data.release();
     }

@@ -14,11 +14,14 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -44,6 +47,10 @@ public final class Swarm implements AutoCloseable {
   private final PiecePicker picker;
   private final List<PeerConnection> peers = new ArrayList<>();
   private final Set<InetSocketAddress> dialed = new HashSet<>();
+  /** Who sent blocks of each piece being fetched, to drop them if the piece fails its hash. */
+  private final Map<Integer, Set<PeerConnection>> contributors = new HashMap<>();
+  /** Peers that sent a corrupt piece; they are not let back in. */
+  private final Set<ByteBuffer> banned = new HashSet<>();
   private final CompletableFuture<Void> completion = new CompletableFuture<>();
   private final AtomicLong verifiedBytes = new AtomicLong();
   private final AtomicLong uploadedBytes = new AtomicLong();
@@ -177,7 +184,7 @@ public final class Swarm implements AutoCloseable {
    * connections between the same pair, both sides keep the one opened by the peer with the smaller id.
    */
   boolean register(PeerConnection conn) {
-    if (Arrays.equals(conn.peerId(), peerId)) return false;
+    if (Arrays.equals(conn.peerId(), peerId) || banned.contains(ByteBuffer.wrap(conn.peerId()))) return false;
     for (PeerConnection other : peers) {
       if (Arrays.equals(other.peerId(), conn.peerId())) {
         boolean keepNew = conn.outgoing() == (Arrays.compare(peerId, conn.peerId()) < 0);
@@ -198,18 +205,38 @@ public final class Swarm implements AutoCloseable {
     if (picker.endgame()) {
       for (PeerConnection p : peers) if (p != from) p.cancel(b);
     }
+    contributors.computeIfAbsent(b.piece(), k -> new HashSet<>()).add(from);
     if (picker.received(b)) {
       hashers.execute(() -> {
-        boolean ok = store.verify(b.piece());
-        loop.execute(() -> pieceHashed(b.piece(), ok));
+        try {
+          boolean ok = store.verify(b.piece());
+          loop.execute(() -> pieceHashed(b.piece(), ok));
+        } catch (RuntimeException e) {
+          loop.execute(() -> fail(e));
+        }
       });
     }
   }
 
+  /** The local store failed (disk full, I/O error): this swarm cannot complete. */
+  void fail(Throwable cause) {
+    LOG.log(System.Logger.Level.WARNING, "cannot store the content: " + cause);
+    completion.completeExceptionally(cause);
+    for (PeerConnection p : new ArrayList<>(peers)) p.channel().close();
+  }
+
   private void pieceHashed(int piece, boolean ok) {
+    Set<PeerConnection> senders = contributors.remove(piece);
     if (!ok) {
-      LOG.log(System.Logger.Level.WARNING, "piece " + piece + " failed its hash; fetching it again");
       picker.failed(piece);
+      if (senders.size() == 1) {
+        PeerConnection liar = senders.iterator().next();
+        LOG.log(System.Logger.Level.WARNING, "piece " + piece + " from " + liar.channel().remoteAddress()
+            + " failed its hash; dropping that peer and fetching again");
+        ban(liar);
+      } else {
+        LOG.log(System.Logger.Level.WARNING, "piece " + piece + " failed its hash; fetching it again");
+      }
     } else {
       picker.verified(piece);
       verifiedBytes.addAndGet(meta.pieceLength(piece));
@@ -217,6 +244,17 @@ public final class Swarm implements AutoCloseable {
       if (picker.complete()) completion.complete(null);
     }
     for (PeerConnection p : peers) p.fill();
+  }
+
+  /** Drops a peer that sent corrupt data, for good, with every unverified piece it had a hand in. */
+  private void ban(PeerConnection liar) {
+    banned.add(ByteBuffer.wrap(liar.peerId()));
+    contributors.entrySet().removeIf(e -> {
+      if (!e.getValue().contains(liar)) return false;
+      picker.failed(e.getKey());
+      return true;
+    });
+    liar.channel().close();
   }
 
   private ChannelInitializer<SocketChannel> initializer(boolean outgoing) {

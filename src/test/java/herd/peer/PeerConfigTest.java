@@ -17,7 +17,7 @@ class PeerConfigTest {
   void roundTripsThroughOneLine() {
     RunCredentials tls = new RunCredentials("CERT".getBytes(StandardCharsets.US_ASCII), "KEY".getBytes(StandardCharsets.US_ASCII));
     PeerConfig c = new PeerConfig(new byte[] {0, 1, (byte) 0xff}, "http://[fe80::1%25eth0]:7000/announce?token=ab",
-        "/srv/a b\u00e9", 0755, new byte[] {9, 9}, tls);
+        "/srv/a b\u00e9", 0755, new byte[] {7}, new byte[] {9, 9}, tls);
     String line = c.encodeLine();
     assertFalse(line.contains("\n"));
     PeerConfig back = PeerConfig.decodeLine(line);
@@ -26,10 +26,11 @@ class PeerConfigTest {
     assertEquals(c.dest(), back.dest());
     assertEquals(0755, back.mode());
     assertArrayEquals(c.secret(), back.secret());
+    assertArrayEquals(c.sha256(), back.sha256());
     assertArrayEquals(tls.certificatePem(), back.tls().certificatePem());
     assertArrayEquals(tls.privateKeyPem(), back.tls().privateKeyPem());
-    assertNull(new PeerConfig(new byte[0], "u", "/d", 0, null, null).tls());
-    assertNull(PeerConfig.decodeLine(new PeerConfig(new byte[0], "u", "/d", 0, null, null).encodeLine()).secret());
+    assertNull(new PeerConfig(new byte[0], "u", "/d", 0, null, null, null).tls());
+    assertNull(PeerConfig.decodeLine(new PeerConfig(new byte[0], "u", "/d", 0, null, null, null).encodeLine()).secret());
   }
 
   @Test

@@ -79,7 +79,7 @@ class PeerSwarmTest {
     Files.createDirectories(dir.resolve("host2"));
     Files.writeString(dir.resolve("host2/app.bin"), "old content");
     List<Running> peers = new ArrayList<>();
-    for (String dest : dests) peers.add(new Running(new PeerConfig(meta.encodeInfo(), url(), dest, 0640, secret, tls)));
+    for (String dest : dests) peers.add(new Running(config(dest, 0640)));
 
     for (Running p : peers) p.awaitLine("done ", 30);
     peers.forEach(p -> p.stop.complete(null));
@@ -101,7 +101,7 @@ class PeerSwarmTest {
     seeder.close(); // nobody serves: the peer can never complete
     Path dest = Files.createDirectories(dir.resolve("host")).resolve("app.bin");
     Files.writeString(dest, "old content");
-    Running p = new Running(new PeerConfig(meta.encodeInfo(), url(), dest.toString(), 0644, secret, tls));
+    Running p = new Running(config(dest.toString(), 0644));
     Thread.sleep(1500);
     p.stop.complete(null);
     assertEquals(1, p.status.get(10, TimeUnit.SECONDS));
@@ -115,9 +115,28 @@ class PeerSwarmTest {
   @Test
   void anUnwritableDestinationFailsWithAReason() throws Exception {
     Path file = Files.writeString(dir.resolve("plainfile"), "x");
-    Running p = new Running(new PeerConfig(meta.encodeInfo(), url(), file.resolve("sub/app.bin").toString(), 0644, secret, tls));
+    Running p = new Running(config(file.resolve("sub/app.bin").toString(), 0644));
     assertEquals(1, p.status.get(10, TimeUnit.SECONDS));
     assertTrue(p.output().startsWith("fail cannot prepare"), p.output());
+  }
+
+  @Test
+  void aFileWhoseWholeDigestDiffersIsNeverPlaced() throws Exception {
+    Path dest = Files.createDirectories(dir.resolve("host")).resolve("app.bin");
+    Files.writeString(dest, "old content");
+    byte[] wrong = Hashing.sha256(source);
+    wrong[0] ^= 1;
+    Running p = new Running(new PeerConfig(meta.encodeInfo(), url(), dest.toString(), 0644, wrong, secret, tls));
+    assertEquals(1, p.status.get(30, TimeUnit.SECONDS), p.output());
+    assertTrue(p.output().contains("fail every piece verified, yet the file's SHA-256 differs"), p.output());
+    assertEquals("old content", Files.readString(dest));
+    try (Stream<Path> files = Files.list(dest.getParent())) {
+      assertEquals(List.of(dest), files.toList());
+    }
+  }
+
+  private PeerConfig config(String dest, int mode) throws Exception {
+    return new PeerConfig(meta.encodeInfo(), url(), dest, mode, Hashing.sha256(source), secret, tls);
   }
 
   private String url() {

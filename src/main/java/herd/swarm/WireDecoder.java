@@ -7,11 +7,14 @@ import java.util.List;
 
 /**
  * Decodes a handshake, then length-prefixed messages. Anything malformed (an oversized length, an unknown id, a
- * wrong payload size) throws {@link WireException}; the connection handler then closes that one connection.
+ * wrong payload size) throws {@link WireException} once; the connection handler then closes that one connection,
+ * and whatever else arrives, or is left when the channel closes, is discarded.
  */
 public final class WireDecoder extends ByteToMessageDecoder {
   private final int maxLength;
   private boolean handshakeDone;
+  /** Set by the first malformed input: nothing after it is decoded, as it no longer lines up with messages. */
+  private boolean failed;
 
   /** @param maxLength the largest message accepted: a block plus its header, or the bitfield, whichever is larger */
   public WireDecoder(int maxLength) {
@@ -20,6 +23,20 @@ public final class WireDecoder extends ByteToMessageDecoder {
 
   @Override
   protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+    if (failed) {
+      in.skipBytes(in.readableBytes());
+      return;
+    }
+    try {
+      decodeAll(in, out);
+    } catch (WireException e) {
+      failed = true;
+      in.skipBytes(in.readableBytes());
+      throw e;
+    }
+  }
+
+  private void decodeAll(ByteBuf in, List<Object> out) {
     if (!handshakeDone) {
       if (in.readableBytes() < Handshake.LENGTH) return;
       out.add(Handshake.readFrom(in));

@@ -10,13 +10,24 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.stream.IntStream;
 
-/** Makes a {@link Metainfo} from a file, hashing pieces on all cores. */
+/**
+ * Piece hashing. Every piece is read once and hashed twice: SHA-1 for the torrent (what BitTorrent v1 peers
+ * verify) and SHA-256 for herd's content digest, the SHA-256 of all pieces' SHA-256 digests in order, which a
+ * placed file must match before it replaces DEST.
+ */
 public final class Hashing {
   private static final int MIN_PIECE = 64 * 1024;
   private static final int MAX_PIECE = 4 * 1024 * 1024;
   private static final int TARGET_PIECES = 1500;
+  private static final int SHA256_LENGTH = 32;
 
   private Hashing() {}
+
+  /** A file's torrent and content digest. */
+  public record Hashed(Metainfo metainfo, byte[] contentDigest) {}
+
+  /** The two digests of one piece. */
+  public record PieceDigests(byte[] sha1, byte[] sha256) {}
 
   /** A power of two giving about {@value #TARGET_PIECES} pieces, within 64 KiB..4 MiB. */
   public static int pieceLengthFor(long length) {
@@ -26,42 +37,33 @@ public final class Hashing {
     return (int) Math.max(MIN_PIECE, Math.min(MAX_PIECE, p));
   }
 
-  public static Metainfo hashFile(Path file) throws IOException {
+  /** Hashes {@code file}'s pieces on all cores. */
+  public static Hashed hashFile(Path file) throws IOException {
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
       long length = ch.size();
       int pieceLength = pieceLengthFor(length);
       int count = (int) ((length + pieceLength - 1) / pieceLength);
-      byte[] pieces = new byte[count * Metainfo.HASH_LENGTH];
+      byte[] sha1s = new byte[count * Metainfo.HASH_LENGTH];
+      byte[][] sha256s = new byte[count][];
       try {
         IntStream.range(0, count).parallel().forEach(i -> {
           long offset = (long) i * pieceLength;
-          int len = (int) Math.min(pieceLength, length - offset);
-          byte[] h = sha1(ch, offset, len);
-          System.arraycopy(h, 0, pieces, i * Metainfo.HASH_LENGTH, Metainfo.HASH_LENGTH);
+          PieceDigests d = piece(ch, offset, (int) Math.min(pieceLength, length - offset));
+          System.arraycopy(d.sha1(), 0, sha1s, i * Metainfo.HASH_LENGTH, Metainfo.HASH_LENGTH);
+          sha256s[i] = d.sha256();
         });
       } catch (UncheckedIOException e) {
         throw e.getCause();
       }
-      return new Metainfo(file.getFileName().toString(), pieceLength, length, pieces);
+      return new Hashed(new Metainfo(file.getFileName().toString(), pieceLength, length, sha1s), contentDigest(sha256s));
     }
   }
 
-  /** SHA-256 of a whole file: the digest a placed file is checked against before it replaces DEST. */
-  public static byte[] sha256(Path file) throws IOException {
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-      return digest(digest("SHA-256"), ch, 0, ch.size());
-    } catch (UncheckedIOException e) {
-      throw e.getCause();
-    }
-  }
-
-  /** SHA-1 of {@code len} bytes of {@code ch} at {@code offset}. */
-  public static byte[] sha1(FileChannel ch, long offset, int len) {
-    return digest(sha1(), ch, offset, len);
-  }
-
-  private static byte[] digest(MessageDigest md, FileChannel ch, long offset, long len) {
-    ByteBuffer buf = ByteBuffer.allocate((int) Math.max(1, Math.min(len, 256 * 1024)));
+  /** Both digests of {@code len} bytes of {@code ch} at {@code offset}, from one read. */
+  public static PieceDigests piece(FileChannel ch, long offset, int len) {
+    MessageDigest sha1 = sha1();
+    MessageDigest sha256 = digest("SHA-256");
+    ByteBuffer buf = ByteBuffer.allocate(Math.max(1, Math.min(len, 256 * 1024)));
     long pos = offset;
     long end = offset + len;
     try {
@@ -70,11 +72,22 @@ public final class Hashing {
         int n = ch.read(buf, pos);
         if (n < 0) throw new IOException("file shorter than expected at " + pos);
         buf.flip();
-        md.update(buf);
+        sha1.update(buf.duplicate());
+        sha256.update(buf);
         pos += n;
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+    return new PieceDigests(sha1.digest(), sha256.digest());
+  }
+
+  /** The SHA-256 of the pieces' SHA-256 digests, in order. */
+  public static byte[] contentDigest(byte[][] pieceSha256s) {
+    MessageDigest md = digest("SHA-256");
+    for (byte[] d : pieceSha256s) {
+      if (d == null || d.length != SHA256_LENGTH) throw new IllegalArgumentException("a piece has no SHA-256");
+      md.update(d);
     }
     return md.digest();
   }

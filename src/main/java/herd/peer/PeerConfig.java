@@ -19,19 +19,20 @@ import javax.net.ssl.SSLException;
  * @param trackerUrl the announce URL, on the address this host reached herd at
  * @param dest the absolute destination path (an existing directory means: inside it, under the torrent's name)
  * @param mode the POSIX permission bits to give the placed file
- * @param sha256 the source's SHA-256, which the assembled file must match before it replaces DEST; null to skip
+ * @param contentDigest the source's content digest ({@link herd.metainfo.Hashing}), which the assembled file must
+ *     match before it replaces DEST; null to skip
  * @param secret the run's secret, which every member proves it knows; null for an open swarm
  * @param tls the run's TLS certificate and key; null without TLS
  */
 public record PeerConfig(
-    byte[] info, String trackerUrl, String dest, int mode, byte[] sha256, byte[] secret, RunCredentials tls) {
+    byte[] info, String trackerUrl, String dest, int mode, byte[] contentDigest, byte[] secret, RunCredentials tls) {
   public String encodeLine() {
     Map<String, Object> d = new LinkedHashMap<>();
     d.put("info", info);
     d.put("tracker", trackerUrl);
     d.put("dest", dest);
     d.put("mode", mode);
-    if (sha256 != null) d.put("sha256", sha256);
+    if (contentDigest != null) d.put("digest", contentDigest);
     if (secret != null) d.put("secret", secret);
     if (tls != null) {
       d.put("cert", tls.certificatePem());
@@ -50,7 +51,7 @@ public record PeerConfig(
       Map<String, Object> d = Bencode.decodeDict(Base64.getDecoder().decode(line.trim()));
       RunCredentials tls = d.containsKey("cert") ? new RunCredentials((byte[]) d.get("cert"), (byte[]) d.get("key")) : null;
       return new PeerConfig((byte[]) d.get("info"), string(d, "tracker"), string(d, "dest"),
-          Math.toIntExact((Long) d.get("mode")), (byte[]) d.get("sha256"), (byte[]) d.get("secret"), tls);
+          Math.toIntExact((Long) d.get("mode")), (byte[]) d.get("digest"), (byte[]) d.get("secret"), tls);
     } catch (IllegalArgumentException | ClassCastException | NullPointerException | ArithmeticException e) {
       throw new BencodeException("bad peer configuration: " + e);
     }

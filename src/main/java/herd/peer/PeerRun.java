@@ -1,6 +1,5 @@
 package herd.peer;
 
-import herd.metainfo.Hashing;
 import herd.metainfo.Metainfo;
 import herd.swarm.PieceStore;
 import herd.swarm.Swarm;
@@ -75,7 +74,7 @@ public final class PeerRun {
           return 1;
         }
         swarm.completion().get();
-        checkDigest(placement);
+        checkDigest(swarm);
         store.sync();
         placement.commit(config.mode());
         placed = true;
@@ -102,10 +101,10 @@ public final class PeerRun {
     }
   }
 
-  private void checkDigest(Placement placement) throws IOException {
-    if (config.sha256() == null) return;
-    if (!MessageDigest.isEqual(config.sha256(), Hashing.sha256(placement.temp()))) {
-      throw new IOException("every piece verified, yet the file's SHA-256 differs from the source's");
+  private void checkDigest(Swarm swarm) throws IOException {
+    if (config.contentDigest() == null) return;
+    if (!MessageDigest.isEqual(config.contentDigest(), swarm.contentDigest())) {
+      throw new IOException("every piece verified, yet the file's SHA-256 content digest differs from the source's");
     }
   }
 

@@ -17,7 +17,6 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +26,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -54,8 +52,7 @@ public final class Push {
   private int mode;
   private int trackerPort;
   private final byte[] secret = new byte[32];
-  /** Computed while hosts connect; only their peer configuration needs it. */
-  private CompletableFuture<byte[]> sha256;
+  private byte[] contentDigest;
   private RunCredentials tls;
 
   private Push(PushRequest request, PushListener listener) {
@@ -74,8 +71,9 @@ public final class Push {
   private PushResult run() throws IOException, InterruptedException {
     long start = System.nanoTime();
     peerJar = PeerProgram.load();
-    sha256 = CompletableFuture.supplyAsync(this::sourceDigest);
-    Metainfo meta = Hashing.hashFile(request.file());
+    Hashing.Hashed hashed = Hashing.hashFile(request.file());
+    Metainfo meta = hashed.metainfo();
+    contentDigest = hashed.contentDigest();
     info = meta.encodeInfo();
     mode = FileMode.toBits(Files.getPosixFilePermissions(request.file()));
     new SecureRandom().nextBytes(secret);
@@ -185,15 +183,7 @@ public final class Push {
   /** What each host is told: the torrent, the run's secret and TLS material, and where to announce. */
   PeerConfig peerConfig(String trackerAddress) {
     String url = "http://" + trackerAddress + ":" + trackerPort + "/announce?token=" + Admission.trackerToken(secret);
-    return new PeerConfig(info, url, request.dest(), mode, sha256.join(), secret, tls);
-  }
-
-  private byte[] sourceDigest() {
-    try {
-      return Hashing.sha256(request.file());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return new PeerConfig(info, url, request.dest(), mode, contentDigest, secret, tls);
   }
 
   void emit(PushEvent event) {

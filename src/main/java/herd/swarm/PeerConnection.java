@@ -136,7 +136,6 @@ final class PeerConnection extends SimpleChannelInboundHandler<Object> {
       ctx.write(swarm.store().region(b));
     }
     swarm.uploaded(b.length());
-    ctx.flush();
   }
 
   private void onBlock(Block b, ByteBuf data) {
@@ -163,10 +162,22 @@ final class PeerConnection extends SimpleChannelInboundHandler<Object> {
   void announceHave(int piece) {
     channel.write(new Message.Have(piece));
     updateInterest();
+  }
+
+  /**
+   * Sends what was written. Replies to a peer's messages go out together once a read is processed; whoever writes
+   * from outside a read (the swarm, after verifying a piece) flushes.
+   */
+  void flush() {
     channel.flush();
   }
 
-  /** Requests more blocks until the pipeline is full. */
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    ctx.flush();
+  }
+
+  /** Requests more blocks until the pipeline is full (written, not flushed). */
   void fill() {
     if (choked || peerId == null) return;
     int room = swarm.options().pipeline() - outstanding.size();
@@ -176,7 +187,6 @@ final class PeerConnection extends SimpleChannelInboundHandler<Object> {
       outstanding.add(b);
       channel.write(new Message.Request(b.piece(), b.begin(), b.length()));
     }
-    if (!blocks.isEmpty()) channel.flush();
   }
 
   private void updateInterest() {
@@ -184,7 +194,6 @@ final class PeerConnection extends SimpleChannelInboundHandler<Object> {
     if (want != interested) {
       interested = want;
       channel.write(want ? new Message.Interested() : new Message.NotInterested());
-      channel.flush();
     }
   }
 

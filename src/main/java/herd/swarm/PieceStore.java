@@ -72,9 +72,10 @@ public final class PieceStore implements AutoCloseable {
     }
   }
 
-  /** Whether piece {@code index} on disk matches its hash. */
-  public boolean verify(int index) {
-    return meta.pieceHashMatches(index, Hashing.sha1(channel, meta.pieceOffset(index), meta.pieceLength(index)));
+  /** Reads piece {@code index} back: its SHA-256 if it matches the torrent's SHA-1, else null. */
+  public byte[] verify(int index) {
+    Hashing.PieceDigests d = Hashing.piece(channel, meta.pieceOffset(index), meta.pieceLength(index));
+    return meta.pieceHashMatches(index, d.sha1()) ? d.sha256() : null;
   }
 
   /** Forces the content to stable storage. */

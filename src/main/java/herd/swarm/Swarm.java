@@ -1,5 +1,6 @@
 package herd.swarm;
 
+import herd.metainfo.Hashing;
 import herd.metainfo.Metainfo;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
@@ -49,6 +50,8 @@ public final class Swarm implements AutoCloseable {
   private final Set<InetSocketAddress> dialed = new HashSet<>();
   /** Who sent blocks of each piece being fetched, to drop them if the piece fails its hash. */
   private final Map<Integer, Set<PeerConnection>> contributors = new HashMap<>();
+  /** The SHA-256 of each piece this swarm verified, for the content digest. */
+  private final byte[][] pieceSha256;
   /** Peers that sent a corrupt piece; they are not let back in. */
   private final Set<ByteBuffer> banned = new HashSet<>();
   private final CompletableFuture<Void> completion = new CompletableFuture<>();
@@ -61,6 +64,7 @@ public final class Swarm implements AutoCloseable {
     this.store = store;
     this.admission = admission;
     this.peerId = admission.newPeerId(meta.infoHash());
+    this.pieceSha256 = new byte[meta.pieceCount()][];
     this.options = options;
     this.loop = loop;
     this.picker = new PiecePicker(meta.pieceCount(), meta::pieceLength, new Random());
@@ -131,6 +135,18 @@ public final class Swarm implements AutoCloseable {
 
   public long uploadedBytes() {
     return uploadedBytes.get();
+  }
+
+  /**
+   * The content digest ({@link herd.metainfo.Hashing}) of what is on disk; call once complete. Pieces this swarm
+   * did not verify itself are read back for it.
+   */
+  public byte[] contentDigest() {
+    byte[][] digests = loop.submit(() -> pieceSha256.clone()).syncUninterruptibly().getNow();
+    for (int i = 0; i < digests.length; i++) {
+      if (digests[i] == null) digests[i] = store.verify(i);
+    }
+    return Hashing.contentDigest(digests);
   }
 
   /** Completes when every piece is verified on disk. */
@@ -209,8 +225,8 @@ public final class Swarm implements AutoCloseable {
     if (picker.received(b)) {
       hashers.execute(() -> {
         try {
-          boolean ok = store.verify(b.piece());
-          loop.execute(() -> pieceHashed(b.piece(), ok));
+          byte[] sha256 = store.verify(b.piece());
+          loop.execute(() -> pieceHashed(b.piece(), sha256));
         } catch (RuntimeException e) {
           loop.execute(() -> fail(e));
         }
@@ -225,9 +241,9 @@ public final class Swarm implements AutoCloseable {
     for (PeerConnection p : new ArrayList<>(peers)) p.channel().close();
   }
 
-  private void pieceHashed(int piece, boolean ok) {
+  private void pieceHashed(int piece, byte[] sha256) {
     Set<PeerConnection> senders = contributors.remove(piece);
-    if (!ok) {
+    if (sha256 == null) {
       picker.failed(piece);
       if (senders.size() == 1) {
         PeerConnection liar = senders.iterator().next();
@@ -239,11 +255,15 @@ public final class Swarm implements AutoCloseable {
       }
     } else {
       picker.verified(piece);
+      pieceSha256[piece] = sha256;
       verifiedBytes.addAndGet(meta.pieceLength(piece));
       for (PeerConnection p : peers) p.announceHave(piece);
       if (picker.complete()) completion.complete(null);
     }
-    for (PeerConnection p : peers) p.fill();
+    for (PeerConnection p : peers) {
+      p.fill();
+      p.flush();
+    }
   }
 
   /** Drops a peer that sent corrupt data, for good, with every unverified piece it had a hand in. */

@@ -84,7 +84,7 @@ class Aria2InteropTest {
   @Test
   void aria2cDownloadsFromHerdsTrackerAndSeeder() throws Exception {
     Path source = randomFile(dir.resolve("seed"), "payload.bin", FILE_SIZE);
-    Metainfo meta = Hashing.hashFile(source);
+    Metainfo meta = Hashing.hashFile(source).metainfo();
     Swarm seeder = seeder(source, meta);
     Tracker tracker = tracker(meta, seeder.port());
     Path torrent = writeTorrent(meta, tracker);
@@ -103,7 +103,7 @@ class Aria2InteropTest {
   void herdPeerDownloadsFromAnAria2cSeed() throws Exception {
     Path seedDir = dir.resolve("aria2c-seed");
     Path source = randomFile(seedDir, "payload.bin", FILE_SIZE);
-    Metainfo meta = Hashing.hashFile(source);
+    Metainfo meta = Hashing.hashFile(source).metainfo();
     Tracker tracker = tracker(meta, 0);
     Path torrent = writeTorrent(meta, tracker);
 
@@ -122,7 +122,7 @@ class Aria2InteropTest {
   @Test
   void herdPeersAndAnAria2cLeecherAllGetTheFileFromOneHerdSeeder() throws Exception {
     Path source = randomFile(dir.resolve("seed"), "payload.bin", FILE_SIZE);
-    Metainfo meta = Hashing.hashFile(source);
+    Metainfo meta = Hashing.hashFile(source).metainfo();
     Swarm seeder = seeder(source, meta);
     Tracker tracker = tracker(meta, seeder.port());
     Path torrent = writeTorrent(meta, tracker);

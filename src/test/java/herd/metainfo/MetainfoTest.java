@@ -24,7 +24,7 @@ class MetainfoTest {
   void hashesEveryPieceIncludingTheShortLastOne() throws Exception {
     byte[] data = new byte[3 * 65536 + 100];
     new Random(1).nextBytes(data);
-    Metainfo m = Hashing.hashFile(Files.write(dir.resolve("f.bin"), data));
+    Metainfo m = Hashing.hashFile(Files.write(dir.resolve("f.bin"), data)).metainfo();
     assertEquals("f.bin", m.name());
     assertEquals(65536, m.pieceLength());
     assertEquals(4, m.pieceCount());
@@ -38,8 +38,22 @@ class MetainfoTest {
   }
 
   @Test
+  void contentDigestIsSha256OfThePiecesSha256s() throws Exception {
+    byte[] data = new byte[2 * 65536 + 5];
+    new Random(2).nextBytes(data);
+    Hashing.Hashed h = Hashing.hashFile(Files.write(dir.resolve("g.bin"), data));
+    MessageDigest outer = MessageDigest.getInstance("SHA-256");
+    for (int i = 0; i < 3; i++) {
+      outer.update(MessageDigest.getInstance("SHA-256").digest(Arrays.copyOfRange(data, i * 65536, Math.min(data.length, (i + 1) * 65536))));
+    }
+    assertArrayEquals(outer.digest(), h.contentDigest());
+    data[65536 + 7] ^= 1;
+    assertFalse(Arrays.equals(h.contentDigest(), Hashing.hashFile(Files.write(dir.resolve("g.bin"), data)).contentDigest()));
+  }
+
+  @Test
   void infoHashIsSha1OfTheBencodedInfoDictionary() throws Exception {
-    Metainfo m = Hashing.hashFile(Files.write(dir.resolve("x"), new byte[1000]));
+    Metainfo m = Hashing.hashFile(Files.write(dir.resolve("x"), new byte[1000])).metainfo();
     assertArrayEquals(MessageDigest.getInstance("SHA-1").digest(m.encodeInfo()), m.infoHash());
     Map<String, Object> torrent = Bencode.decodeDict(m.encodeTorrent("http://10.0.0.1:1/announce"));
     assertArrayEquals(m.encodeInfo(), Bencode.encode(torrent.get("info")));
@@ -47,7 +61,7 @@ class MetainfoTest {
 
   @Test
   void decodesItsOwnInfoDictionary() throws Exception {
-    Metainfo m = Hashing.hashFile(Files.write(dir.resolve("y"), new byte[200_000]));
+    Metainfo m = Hashing.hashFile(Files.write(dir.resolve("y"), new byte[200_000])).metainfo();
     Metainfo back = Metainfo.decodeInfo(m.encodeInfo());
     assertArrayEquals(m.infoHash(), back.infoHash());
     assertEquals(m.length(), back.length());

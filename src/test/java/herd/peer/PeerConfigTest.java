@@ -26,7 +26,7 @@ class PeerConfigTest {
     assertEquals(c.dest(), back.dest());
     assertEquals(0755, back.mode());
     assertArrayEquals(c.secret(), back.secret());
-    assertArrayEquals(c.sha256(), back.sha256());
+    assertArrayEquals(c.contentDigest(), back.contentDigest());
     assertArrayEquals(tls.certificatePem(), back.tls().certificatePem());
     assertArrayEquals(tls.privateKeyPem(), back.tls().privateKeyPem());
     assertNull(new PeerConfig(new byte[0], "u", "/d", 0, null, null, null).tls());

@@ -42,6 +42,7 @@ class PeerSwarmTest {
   private Swarm seeder;
   private PieceStore seederStore;
   private Metainfo meta;
+  private byte[] contentDigest;
   private Path source;
   private final byte[] secret = new byte[32];
   private RunCredentials tls;
@@ -52,7 +53,9 @@ class PeerSwarmTest {
     byte[] data = new byte[3 * 1024 * 1024 + 777];
     new Random(7).nextBytes(data);
     source = Files.write(dir.resolve("app.bin"), data);
-    meta = Hashing.hashFile(source);
+    Hashing.Hashed hashed = Hashing.hashFile(source);
+    meta = hashed.metainfo();
+    contentDigest = hashed.contentDigest();
     seederStore = PieceStore.openForReading(source, meta);
     BitSet all = new BitSet();
     all.set(0, meta.pieceCount());
@@ -124,11 +127,11 @@ class PeerSwarmTest {
   void aFileWhoseWholeDigestDiffersIsNeverPlaced() throws Exception {
     Path dest = Files.createDirectories(dir.resolve("host")).resolve("app.bin");
     Files.writeString(dest, "old content");
-    byte[] wrong = Hashing.sha256(source);
+    byte[] wrong = contentDigest.clone();
     wrong[0] ^= 1;
     Running p = new Running(new PeerConfig(meta.encodeInfo(), url(), dest.toString(), 0644, wrong, secret, tls));
     assertEquals(1, p.status.get(30, TimeUnit.SECONDS), p.output());
-    assertTrue(p.output().contains("fail every piece verified, yet the file's SHA-256 differs"), p.output());
+    assertTrue(p.output().contains("fail every piece verified, yet the file's SHA-256 content digest differs"), p.output());
     assertEquals("old content", Files.readString(dest));
     try (Stream<Path> files = Files.list(dest.getParent())) {
       assertEquals(List.of(dest), files.toList());
@@ -136,7 +139,7 @@ class PeerSwarmTest {
   }
 
   private PeerConfig config(String dest, int mode) throws Exception {
-    return new PeerConfig(meta.encodeInfo(), url(), dest, mode, Hashing.sha256(source), secret, tls);
+    return new PeerConfig(meta.encodeInfo(), url(), dest, mode, contentDigest, secret, tls);
   }
 
   private String url() {

@@ -43,7 +43,7 @@ class SwarmTest {
   @Test
   void threePeersFetchFromOneSeederAndEachOther() throws Exception {
     Path source = randomFile("source.bin", 5 * 1024 * 1024 + 12345);
-    Metainfo meta = Hashing.hashFile(source);
+    Metainfo meta = Hashing.hashFile(source).metainfo();
     Swarm seeder = seeder(source, meta);
 
     List<Swarm> peers = new ArrayList<>();
@@ -67,7 +67,7 @@ class SwarmTest {
   @Test
   void membersShareOverTlsAndOutsidersGetNothing() throws Exception {
     Path source = randomFile("source.bin", 2 * 1024 * 1024 + 99);
-    Metainfo meta = Hashing.hashFile(source);
+    Metainfo meta = Hashing.hashFile(source).metainfo();
     byte[] secret = "the run's secret".getBytes(StandardCharsets.US_ASCII);
     RunCredentials tls = RunCredentials.generate();
     Swarm seeder = seeder(source, meta, Admission.members(secret, tls));
@@ -91,7 +91,7 @@ class SwarmTest {
   @Test
   void plaintextMembersStillProveTheSecret() throws Exception {
     Path source = randomFile("source.bin", 512 * 1024);
-    Metainfo meta = Hashing.hashFile(source);
+    Metainfo meta = Hashing.hashFile(source).metainfo();
     byte[] secret = new byte[32];
     Swarm seeder = seeder(source, meta, Admission.members(secret, null));
     Swarm member = peer(meta, dir.resolve("member"), Admission.members(secret, null));
@@ -106,7 +106,7 @@ class SwarmTest {
   @Test
   void emptyFileIsCompleteAtOnce() throws Exception {
     Path source = randomFile("empty", 0);
-    Metainfo meta = Hashing.hashFile(source);
+    Metainfo meta = Hashing.hashFile(source).metainfo();
     Swarm peer = peer(meta, dir.resolve("out"));
     assertTrue(peer.completion().isDone());
     assertEquals(0, Files.size(dir.resolve("out")));
@@ -115,7 +115,7 @@ class SwarmTest {
   @Test
   void aPeerSendingCorruptBlocksIsDroppedAndItsPiecesComeFromAnother() throws Exception {
     Path source = randomFile("source.bin", 1024 * 1024);
-    Metainfo meta = Hashing.hashFile(source);
+    Metainfo meta = Hashing.hashFile(source).metainfo();
     byte[] bytes = Files.readAllBytes(source);
     for (int i = 0; i < bytes.length; i += 4096) bytes[i] ^= 1; // every piece is corrupt
     Swarm liar = seeder(Files.write(dir.resolve("corrupt.bin"), bytes), meta);

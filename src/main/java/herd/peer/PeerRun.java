@@ -1,5 +1,6 @@
 package herd.peer;
 
+import herd.metainfo.Hashing;
 import herd.metainfo.Metainfo;
 import herd.swarm.PieceStore;
 import herd.swarm.Swarm;
@@ -9,8 +10,12 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.Objects;
 import java.util.BitSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -18,6 +23,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.IntStream;
 
 /**
  * One peer's part in a push: fetch the content into a temporary file next to the destination, verify every
@@ -57,8 +63,11 @@ public final class PeerRun {
       return t;
     });
     boolean placed = false;
-    try (PieceStore store = PieceStore.create(placement.temp(), meta)) {
-      Swarm swarm = Swarm.start(group, store, new BitSet(), config.admission(), SwarmOptions.defaults(), new InetSocketAddress(0));
+    PieceStore existing = alreadyInPlace(meta, placement);
+    BitSet have = new BitSet();
+    if (existing != null) have.set(0, meta.pieceCount());
+    try (PieceStore store = existing != null ? existing : PieceStore.create(placement.temp(), meta)) {
+      Swarm swarm = Swarm.start(group, store, have, config.admission(), SwarmOptions.defaults(), new InetSocketAddress(0));
       try {
         Announcer announcer = new Announcer(config.trackerUrl(), swarm);
         announceLoop(timer, announcer, "started");
@@ -68,15 +77,19 @@ public final class PeerRun {
           if (reported.getAndSet(v) != v) report(Report.PROGRESS, v);
         }, 0, PROGRESS_MILLIS, TimeUnit.MILLISECONDS);
 
-        CompletableFuture.anyOf(swarm.completion(), stop).get();
-        if (!swarm.completion().isDone()) {
-          report(Report.FAIL, "stopped before the transfer completed");
-          return 1;
+        if (existing != null) {
+          placement.keep(config.mode());
+        } else {
+          CompletableFuture.anyOf(swarm.completion(), stop).get();
+          if (!swarm.completion().isDone()) {
+            report(Report.FAIL, "stopped before the transfer completed");
+            return 1;
+          }
+          swarm.completion().get();
+          checkDigest(swarm);
+          store.sync();
+          placement.commit(config.mode());
         }
-        swarm.completion().get();
-        checkDigest(swarm);
-        store.sync();
-        placement.commit(config.mode());
         placed = true;
         report(Report.PROGRESS, swarm.verifiedBytes());
         report(Report.DONE, placement.target());
@@ -99,6 +112,25 @@ public final class PeerRun {
       timer.shutdownNow();
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     }
+  }
+
+  /**
+   * The destination as a store to serve from, if it already holds exactly this content: the same length, every
+   * piece matching, and the content digest too. Then nothing is fetched or rewritten. Null otherwise.
+   */
+  private PieceStore alreadyInPlace(Metainfo meta, Placement placement) {
+    if (!Files.isRegularFile(placement.target())) return null;
+    try {
+      PieceStore store = PieceStore.openForReading(placement.target(), meta);
+      byte[][] digests = IntStream.range(0, meta.pieceCount()).parallel().mapToObj(store::verify).toArray(byte[][]::new);
+      boolean same = Arrays.stream(digests).allMatch(Objects::nonNull)
+          && (config.contentDigest() == null || MessageDigest.isEqual(config.contentDigest(), Hashing.contentDigest(digests)));
+      if (same) return store;
+      store.close();
+    } catch (IOException | UncheckedIOException e) {
+      LOG.log(System.Logger.Level.DEBUG, () -> "cannot reuse " + placement.target() + ": " + e);
+    }
+    return null;
   }
 
   private void checkDigest(Swarm swarm) throws IOException {

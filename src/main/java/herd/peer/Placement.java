@@ -55,6 +55,13 @@ final class Placement {
     }
   }
 
+  /** The target already holds the content: only its permission bits are brought in line. */
+  void keep(int mode) throws IOException {
+    if (!Files.getPosixFilePermissions(target).equals(FileMode.toPermissions(mode))) {
+      Files.setPosixFilePermissions(target, FileMode.toPermissions(mode));
+    }
+  }
+
   /** Removes the temporary file, if any. */
   void abandon() {
     try {

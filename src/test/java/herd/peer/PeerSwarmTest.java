@@ -124,6 +124,35 @@ class PeerSwarmTest {
   }
 
   @Test
+  void aDestinationThatAlreadyHoldsTheContentIsKeptWithoutFetchingOrRewriting() throws Exception {
+    seeder.close(); // nobody serves: the peer must not need anyone
+    Path dest = Files.createDirectories(dir.resolve("host")).resolve("app.bin");
+    Files.copy(source, dest);
+    Files.setLastModifiedTime(dest, java.nio.file.attribute.FileTime.fromMillis(1_000_000));
+    Object inode = Files.getAttribute(dest, "unix:ino");
+    Running p = new Running(config(dest.toString(), 0600));
+    p.awaitLine("done ", 30);
+    p.stop.complete(null);
+    assertEquals(0, p.status.get(10, TimeUnit.SECONDS), p.output());
+    assertEquals(inode, Files.getAttribute(dest, "unix:ino"));
+    assertEquals(1_000_000, Files.getLastModifiedTime(dest).toMillis(), "the file was rewritten");
+    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dest)));
+  }
+
+  @Test
+  void aChangedFileOfTheSameLengthIsFetchedAgain() throws Exception {
+    Path dest = Files.createDirectories(dir.resolve("host")).resolve("app.bin");
+    byte[] changed = Files.readAllBytes(source);
+    changed[changed.length / 2] ^= 1;
+    Files.write(dest, changed);
+    Running p = new Running(config(dest.toString(), 0644));
+    p.awaitLine("done ", 30);
+    p.stop.complete(null);
+    assertEquals(0, p.status.get(10, TimeUnit.SECONDS), p.output());
+    assertArrayEquals(Files.readAllBytes(source), Files.readAllBytes(dest));
+  }
+
+  @Test
   void aFileWhoseWholeDigestDiffersIsNeverPlaced() throws Exception {
     Path dest = Files.createDirectories(dir.resolve("host")).resolve("app.bin");
     Files.writeString(dest, "old content");

@@ -134,7 +134,8 @@ public final class Push {
     while (seeder == null) {
       int port = claim(next, ports);
       try {
-        seeder = Swarm.start(group, store, all, admission, SwarmOptions.defaults(), new InetSocketAddress(port));
+        seeder = Swarm.start(group, store, all, admission, SwarmOptions.defaults().withInitialSeeding(),
+            new InetSocketAddress(port));
       } catch (BindException e) {
         if (ports.low() == 0) throw e;
       }

@@ -64,8 +64,10 @@ final class PeerConnection extends SimpleChannelInboundHandler<Object> {
       if (!peerHas.get(h.piece())) {
         peerHas.set(h.piece());
         swarm.picker().addAvailability(h.piece());
+        if (swarm.seeding() != null) swarm.seeding().peerHas(h.piece());
         updateInterest();
         fill();
+        swarm.peerReported(this);
       }
     } else if (msg instanceof Message.Bitfield b) {
       onBitfield(b.bits());
@@ -88,8 +90,12 @@ final class PeerConnection extends SimpleChannelInboundHandler<Object> {
       ctx.close();
       return;
     }
-    BitSet have = swarm.picker().haveSet();
-    if (!have.isEmpty()) ctx.write(new Message.Bitfield(toBytes(have, swarm.metainfo().pieceCount())));
+    if (swarm.seeding() != null) {
+      show(swarm.seeding().show(this, peerHas));
+    } else {
+      BitSet have = swarm.picker().haveSet();
+      if (!have.isEmpty()) ctx.write(new Message.Bitfield(toBytes(have, swarm.metainfo().pieceCount())));
+    }
     ctx.writeAndFlush(new Message.Unchoke());
   }
 
@@ -107,8 +113,10 @@ final class PeerConnection extends SimpleChannelInboundHandler<Object> {
     peerHas.clear();
     peerHas.or(set);
     swarm.picker().addAvailability(peerHas);
+    if (swarm.seeding() != null) set.stream().forEach(swarm.seeding()::peerHas);
     updateInterest();
     fill();
+    swarm.peerReported(this);
   }
 
   private void onRequest(ChannelHandlerContext ctx, Block b) throws IOException {
@@ -156,6 +164,15 @@ final class PeerConnection extends SimpleChannelInboundHandler<Object> {
   /** Another connection delivered {@code b} first (endgame): stop waiting for it here. */
   void cancel(Block b) {
     if (outstanding.remove(b)) channel.writeAndFlush(new Message.Cancel(b.piece(), b.begin(), b.length()));
+  }
+
+  BitSet peerHas() {
+    return peerHas;
+  }
+
+  /** Tells the peer we have {@code pieces} (initial seeding shows them a few at a time). */
+  void show(List<Integer> pieces) {
+    for (int piece : pieces) channel.write(new Message.Have(piece));
   }
 
   /** We verified a piece: tell the peer, and stop being interested once it has nothing more for us. */

@@ -52,6 +52,8 @@ public final class Swarm implements AutoCloseable {
   private final Map<Integer, Set<PeerConnection>> contributors = new HashMap<>();
   /** The SHA-256 of each piece this swarm verified, for the content digest. */
   private final byte[][] pieceSha256;
+  /** Non-null while this seeder still holds pieces back: see {@link InitialSeeding}. */
+  private InitialSeeding seeding;
   /** Peers that sent a corrupt piece; they are not let back in. */
   private final Set<ByteBuffer> banned = new HashSet<>();
   private final CompletableFuture<Void> completion = new CompletableFuture<>();
@@ -75,6 +77,10 @@ public final class Swarm implements AutoCloseable {
     this.hashers = have.cardinality() == meta.pieceCount() ? null : Executors.newFixedThreadPool(
         Math.max(1, Runtime.getRuntime().availableProcessors() - 1), daemonThreads("herd-hash"));
     if (picker.complete()) completion.complete(null);
+    if (options.initialSeeding() && picker.complete() && meta.pieceCount() > 0) {
+      int window = Math.max(2, 2 * options.pipeline() * Block.SIZE / meta.pieceLength());
+      seeding = new InitialSeeding(meta.pieceCount(), window, new Random());
+    }
   }
 
   /**
@@ -215,6 +221,30 @@ public final class Swarm implements AutoCloseable {
 
   void unregister(PeerConnection conn) {
     peers.remove(conn);
+    if (seeding != null) seeding.peerGone(conn);
+  }
+
+  /** The initial seeding under way, or null once every piece is out (or for any other swarm). */
+  InitialSeeding seeding() {
+    return seeding;
+  }
+
+  /** A peer reported pieces: under initial seeding, show it more, or everything to everyone once all are out. */
+  void peerReported(PeerConnection conn) {
+    if (seeding == null) return;
+    if (!seeding.done()) {
+      conn.show(seeding.show(conn, conn.peerHas()));
+      conn.flush();
+      return;
+    }
+    InitialSeeding finished = seeding;
+    seeding = null;
+    for (PeerConnection p : peers) {
+      BitSet hidden = picker.haveSet();
+      hidden.andNot(finished.shownTo(p));
+      p.show(hidden.stream().boxed().toList());
+      p.flush();
+    }
   }
 
   void blockReceived(PeerConnection from, Block b) {

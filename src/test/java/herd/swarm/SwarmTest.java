@@ -104,6 +104,29 @@ class SwarmTest {
   }
 
   @Test
+  void underInitialSeedingPeersCompleteByTradingWhatTheSeederShowedThem() throws Exception {
+    Path source = randomFile("source.bin", 16 * 1024 * 1024);
+    Metainfo meta = Hashing.hashFile(source).metainfo();
+    PieceStore store = PieceStore.openForReading(source, meta);
+    BitSet all = new BitSet();
+    all.set(0, meta.pieceCount());
+    Swarm seeder = Swarm.start(group, store, all, Admission.open(), SwarmOptions.defaults().withInitialSeeding(),
+        new InetSocketAddress("127.0.0.1", 0));
+    closeLater.add(0, store);
+    closeLater.add(0, seeder);
+    List<Swarm> peers = new ArrayList<>();
+    for (int i = 0; i < 3; i++) peers.add(peer(meta, dir.resolve("peer" + i)));
+    for (Swarm p : peers) {
+      p.connect(loopback(seeder.port()));
+      for (Swarm other : peers) if (other != p) p.connect(loopback(other.port()));
+    }
+    CompletableFuture.allOf(peers.stream().map(Swarm::completion).toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+    for (int i = 0; i < 3; i++) assertArrayEquals(Files.readAllBytes(source), Files.readAllBytes(dir.resolve("peer" + i)));
+    long shared = peers.stream().mapToLong(Swarm::uploadedBytes).sum();
+    assertTrue(shared >= meta.length(), "the peers shared too little: " + shared);
+  }
+
+  @Test
   void emptyFileIsCompleteAtOnce() throws Exception {
     Path source = randomFile("empty", 0);
     Metainfo meta = Hashing.hashFile(source).metainfo();

@@ -1,0 +1,80 @@
+package herd.swarm;
+
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * The seeder's initial seeding (like BEP 16's super-seeding): its uplink is the scarce resource, so until every
+ * piece has reached some peer, each peer is shown only a small window of pieces, chosen so that no piece is sent
+ * twice while another has not been sent at all; the peers trade those among themselves. Once every piece is out,
+ * everything is shown. Pure bookkeeping: no I/O, not thread-safe, peers are opaque keys.
+ */
+final class InitialSeeding {
+  private final int pieceCount;
+  private final int window;
+  /** Every piece, in the random order they are first shown in; those before {@code cursor} were all shown. */
+  private final List<Integer> order = new ArrayList<>();
+  private final BitSet everShown = new BitSet();
+  private final BitSet distributed = new BitSet();
+  private int cursor;
+  private final Map<Object, BitSet> shown = new HashMap<>();
+
+  /** @param window how many shown pieces a peer may lack at once */
+  InitialSeeding(int pieceCount, int window, Random random) {
+    this.pieceCount = pieceCount;
+    this.window = window;
+    for (int i = 0; i < pieceCount; i++) order.add(i);
+    Collections.shuffle(order, random);
+  }
+
+  /** Every piece has reached a peer: the seeder now shows everything. */
+  boolean done() {
+    return distributed.cardinality() == pieceCount;
+  }
+
+  /** A peer has {@code piece} (it said so in a bitfield or a have). */
+  void peerHas(int piece) {
+    distributed.set(piece);
+  }
+
+  /**
+   * Pieces to show {@code peer} now, which holds {@code peerHas}: enough that it lacks {@code window} of those it
+   * was shown. New pieces first, then pieces shown to others that have not reached anyone yet.
+   */
+  List<Integer> show(Object peer, BitSet peerHas) {
+    BitSet mine = shown.computeIfAbsent(peer, k -> new BitSet());
+    BitSet lacking = (BitSet) mine.clone();
+    lacking.andNot(peerHas);
+    int room = window - lacking.cardinality();
+    List<Integer> out = new ArrayList<>();
+    while (cursor < pieceCount && everShown.get(order.get(cursor))) cursor++;
+    for (int i = cursor; i < pieceCount && out.size() < room; i++) {
+      int piece = order.get(i);
+      if (!everShown.get(piece) && !peerHas.get(piece)) out.add(piece);
+    }
+    for (int piece = distributed.nextClearBit(0); piece < pieceCount && out.size() < room;
+        piece = distributed.nextClearBit(piece + 1)) {
+      if (everShown.get(piece) && !mine.get(piece) && !peerHas.get(piece)) out.add(piece);
+    }
+    for (int piece : out) {
+      mine.set(piece);
+      everShown.set(piece);
+    }
+    return out;
+  }
+
+  /** The pieces {@code peer} was shown. */
+  BitSet shownTo(Object peer) {
+    BitSet mine = shown.get(peer);
+    return mine == null ? new BitSet() : (BitSet) mine.clone();
+  }
+
+  void peerGone(Object peer) {
+    shown.remove(peer);
+  }
+}

@@ -1,0 +1,63 @@
+package herd.swarm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.BitSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class InitialSeedingTest {
+  @Test
+  void showsEachPeerAWindowOfPiecesNobodyElseWasShown() {
+    InitialSeeding s = new InitialSeeding(100, 4, new Random(1));
+    Set<Integer> seen = new HashSet<>();
+    for (String peer : List.of("a", "b", "c")) {
+      List<Integer> shown = s.show(peer, new BitSet());
+      assertEquals(4, shown.size());
+      for (int p : shown) assertTrue(seen.add(p), "piece " + p + " shown twice");
+    }
+  }
+
+  @Test
+  void showsMoreOnlyAsThePeerGetsWhatItWasShown() {
+    InitialSeeding s = new InitialSeeding(100, 2, new Random(2));
+    BitSet has = new BitSet();
+    List<Integer> first = s.show("a", has);
+    assertEquals(List.of(), s.show("a", has));
+    has.set(first.get(0));
+    s.peerHas(first.get(0));
+    assertEquals(1, s.show("a", has).size());
+  }
+
+  @Test
+  void piecesShownToAPeerThatLeftAreShownToAnotherOnceAllWereShown() {
+    InitialSeeding s = new InitialSeeding(3, 3, new Random(3));
+    List<Integer> toA = s.show("a", new BitSet());
+    assertEquals(3, toA.size());
+    s.peerGone("a");
+    assertEquals(new HashSet<>(toA), new HashSet<>(s.show("b", new BitSet())));
+  }
+
+  @Test
+  void isDoneWhenEveryPieceReachedSomePeer() {
+    InitialSeeding s = new InitialSeeding(2, 2, new Random(4));
+    s.show("a", new BitSet());
+    s.peerHas(0);
+    assertFalse(s.done());
+    s.peerHas(1);
+    assertTrue(s.done());
+  }
+
+  @Test
+  void neverShowsAPeerWhatItHas() {
+    InitialSeeding s = new InitialSeeding(10, 10, new Random(5));
+    BitSet has = new BitSet();
+    has.set(0, 5);
+    for (int p : s.show("a", has)) assertTrue(p >= 5);
+  }
+}

@@ -66,7 +66,7 @@ public final class PeerRun {
     PieceStore existing = alreadyInPlace(meta, placement);
     BitSet have = new BitSet();
     if (existing != null) have.set(0, meta.pieceCount());
-    try (PieceStore store = existing != null ? existing : PieceStore.create(placement.temp(), meta)) {
+    try (PieceStore store = existing != null ? existing : fresh(placement, meta)) {
       Swarm swarm = Swarm.start(group, store, have, config.admission(), SwarmOptions.defaults(), new InetSocketAddress(0));
       try {
         Announcer announcer = new Announcer(config.trackerUrl(), swarm);
@@ -131,6 +131,11 @@ public final class PeerRun {
       LOG.log(System.Logger.Level.DEBUG, () -> "cannot reuse " + placement.target() + ": " + e);
     }
     return null;
+  }
+
+  private static PieceStore fresh(Placement placement, Metainfo meta) throws IOException {
+    placement.lockTemp();
+    return PieceStore.create(placement.temp(), meta);
   }
 
   private void checkDigest(Swarm swarm) throws IOException {

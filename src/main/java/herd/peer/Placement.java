@@ -2,6 +2,8 @@ package herd.peer;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -11,11 +13,17 @@ import java.util.HexFormat;
 
 /**
  * Where the content is written and how it lands: in a hidden temporary file next to the target, renamed over the
- * target only once complete, verified and on disk.
+ * target only once complete, verified and on disk. While a peer writes its temporary file it holds a lock on it, so
+ * that the temporary file of a peer that was killed (no lock) is recognised and removed by the next one.
  */
 final class Placement {
+  private static final System.Logger LOG = System.getLogger(Placement.class.getName());
+  private static final String TEMP_INFIX = ".herd-";
+  private static final String TEMP_SUFFIX = ".part";
+
   private final Path target;
   private final Path temp;
+  private FileChannel lock;
 
   private Placement(Path target, Path temp) {
     this.target = target;
@@ -32,10 +40,39 @@ final class Placement {
     Path target = Files.isDirectory(path) || dest.endsWith("/") ? path.resolve(name) : path;
     Path dir = target.getParent();
     Files.createDirectories(dir);
+    String prefix = "." + target.getFileName() + TEMP_INFIX;
+    removeAbandoned(dir, prefix);
     byte[] random = new byte[6];
     new SecureRandom().nextBytes(random);
-    Path temp = dir.resolve("." + target.getFileName() + ".herd-" + HexFormat.of().formatHex(random) + ".part");
-    return new Placement(target, temp);
+    return new Placement(target, dir.resolve(prefix + HexFormat.of().formatHex(random) + TEMP_SUFFIX));
+  }
+
+  /** Creates the temporary file and locks it for as long as this peer runs. */
+  void lockTemp() throws IOException {
+    lock = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    if (lock.tryLock() == null) throw new IOException("cannot lock " + temp);
+  }
+
+  /** Removes temporary files of earlier peers for the same target that nobody holds a lock on any more. */
+  private static void removeAbandoned(Path dir, String prefix) throws IOException {
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, f -> {
+      String n = f.getFileName().toString();
+      return n.startsWith(prefix) && n.endsWith(TEMP_SUFFIX);
+    })) {
+      for (Path f : files) {
+        try (FileChannel ch = FileChannel.open(f, StandardOpenOption.WRITE)) {
+          if (ch.tryLock() == null) continue; // another peer is writing it
+          Files.delete(f);
+          LOG.log(System.Logger.Level.INFO, "removed " + f + ", left by a peer that was killed");
+        } catch (OverlappingFileLockException e) {
+          // held by this very process
+        }
+      }
+    }
+  }
+
+  private void unlock() throws IOException {
+    if (lock != null) lock.close();
   }
 
   Path temp() {
@@ -53,6 +90,7 @@ final class Placement {
     try (FileChannel d = FileChannel.open(target.getParent(), StandardOpenOption.READ)) {
       d.force(true);
     }
+    unlock();
   }
 
   /** The target already holds the content: only its permission bits are brought in line. */
@@ -66,8 +104,9 @@ final class Placement {
   void abandon() {
     try {
       Files.deleteIfExists(temp);
+      unlock();
     } catch (IOException ignored) {
-      // best effort: nothing else can be done about it here
+      // best effort: the next peer for this target removes it
     }
   }
 }

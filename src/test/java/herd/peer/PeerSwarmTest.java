@@ -2,6 +2,7 @@ package herd.peer;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import herd.metainfo.Hashing;
@@ -150,6 +151,23 @@ class PeerSwarmTest {
     p.stop.complete(null);
     assertEquals(0, p.status.get(10, TimeUnit.SECONDS), p.output());
     assertArrayEquals(Files.readAllBytes(source), Files.readAllBytes(dest));
+  }
+
+  @Test
+  void temporaryFilesOfKilledPeersAreRemovedAndThoseOfLiveOnesKept() throws Exception {
+    Path host = Files.createDirectories(dir.resolve("host"));
+    Path abandoned = Files.writeString(host.resolve(".app.bin.herd-0123456789ab.part"), "left by kill -9");
+    Path live = host.resolve(".app.bin.herd-ba9876543210.part");
+    try (java.nio.channels.FileChannel held = java.nio.channels.FileChannel.open(live,
+        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE)) {
+      held.lock();
+      Running p = new Running(config(host.resolve("app.bin").toString(), 0644));
+      p.awaitLine("done ", 30);
+      p.stop.complete(null);
+      assertEquals(0, p.status.get(10, TimeUnit.SECONDS), p.output());
+      assertFalse(Files.exists(abandoned), "the abandoned temporary file is still there");
+      assertTrue(Files.exists(live), "a live peer's temporary file was removed");
+    }
   }
 
   @Test

@@ -174,6 +174,8 @@ public final class RemoteSession implements AutoCloseable {
         IOException writeFailure = null;
         try (OutputStream stdin = command.getOutputStream()) {
           stdin.write(jar);
+          // sshj's close() sends only what the remote window allows before its EOF; flush() waits for the window.
+          stdin.flush();
         } catch (IOException e) {
           writeFailure = e;
         }

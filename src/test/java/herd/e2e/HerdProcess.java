@@ -21,6 +21,15 @@ final class HerdProcess {
     return p;
   }
 
+  /** Starts herd with {@code args} and stdin from /dev/null; its stderr goes to {@code stderr}. */
+  static Process start(List<String> args, Path stderr) throws IOException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(executable().toString());
+    cmd.addAll(args);
+    return new ProcessBuilder(cmd).redirectError(stderr.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        .redirectInput(new File("/dev/null")).start();
+  }
+
   /** Runs herd with {@code args}, feeding {@code stdin} (or nothing, from /dev/null, when null). */
   static Result run(String stdin, List<String> args) throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>();

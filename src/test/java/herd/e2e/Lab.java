@@ -51,6 +51,16 @@ final class Lab implements AutoCloseable {
     return p.waitFor();
   }
 
+  /** Limits {@code address}'s download to {@code rate} (a tc rate), or lifts the limit when null. */
+  void limitDownload(String address, String rate) throws IOException, InterruptedException {
+    String veth = "herd-v" + (hosts.indexOf(address) + 1);
+    List<String> cmd = rate == null ? List.of("tc", "qdisc", "del", "dev", veth, "root")
+        : List.of("tc", "qdisc", "replace", "dev", veth, "root", "tbf", "rate", rate, "burst", "64kb", "latency", "400ms");
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (p.waitFor() != 0) throw new IllegalStateException(String.join(" ", cmd) + ": " + out);
+  }
+
   /** How many herd peer processes run on {@code address}. */
   int peerProcesses(String address) throws IOException, InterruptedException {
     // the bracket keeps the pattern from matching the shell that runs it

@@ -1,0 +1,262 @@
+package herd.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Faults on the lab: each broken host fails alone, with its reason, and every host ends with the new file or
+ * exactly what it had. Needs root: run with -Plab.
+ */
+class FaultsLabIT {
+  private static final String OLD = "old content";
+  private static Lab lab;
+  private static Path source;
+  private static String sha256;
+  @TempDir static Path dir;
+
+  @BeforeAll
+  static void setUp() throws Exception {
+    lab = Lab.up(5);
+    byte[] data = new byte[48 * 1024 * 1024 + 99];
+    new Random(5).nextBytes(data);
+    source = Files.write(dir.resolve("app.bin"), data);
+    sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+  }
+
+  @AfterAll
+  static void tearDown() throws Exception {
+    if (lab != null) lab.close();
+  }
+
+  private static String host(int i) {
+    return lab.hosts().get(i);
+  }
+
+  private static List<String> args(List<String> ssh, String dest, List<String> hosts, String... more) {
+    List<String> a = new ArrayList<>(ssh);
+    a.addAll(List.of(more));
+    a.add(source.toString());
+    a.add(dest);
+    a.add("--hostlist");
+    a.add(String.join(",", hosts));
+    return a;
+  }
+
+  private static List<String> args(String dest, String... more) {
+    return args(lab.sshArgs(), dest, lab.hosts(), more);
+  }
+
+  /** Puts {@link #OLD} at {@code path} on every host. */
+  private static void seedOld(String path) throws Exception {
+    for (String h : lab.hosts()) lab.ssh(h, "mkdir -p $(dirname " + path + ") && printf '" + OLD + "' > " + path);
+  }
+
+  private static String contentOf(String h, String path) throws Exception {
+    String sum = lab.ssh(h, "sha256sum " + path).split(" ")[0];
+    return sum.equals(sha256) ? "new" : lab.ssh(h, "cat " + path).equals(OLD) ? "old" : "other: " + sum;
+  }
+
+  /** Every host has the new file or exactly the old one, no temporary file and no peer left. */
+  private static void assertNewOrOld(String path, List<String> expectOld) throws Exception {
+    for (String h : lab.hosts()) {
+      assertEquals(expectOld.contains(h) ? "old" : "new", contentOf(h, path), h);
+      assertEquals("", lab.ssh(h, "find $(dirname " + path + ") -name '*.part'").trim(), "temporary file left on " + h);
+      assertEquals(0, lab.peerProcesses(h), "peer still running on " + h);
+    }
+  }
+
+  private static void assertFailedAlone(HerdProcess.Result r, String h, String reason) {
+    assertEquals(1, r.status(), r.stderr());
+    assertTrue(r.stderr().contains("  " + h + ": " + reason), "no '" + reason + "' for " + h + " in:\n" + r.stderr());
+    assertTrue(r.stderr().contains("herd: " + (lab.hosts().size() - 1) + " of " + lab.hosts().size() + " hosts have"), r.stderr());
+  }
+
+  @Test
+  void anUnknownHostKeyIsRefusedAndNothingIsSent() throws Exception {
+    Path knownHosts = dir.resolve("partial_known_hosts");
+    List<String> lines = Files.readAllLines(Lab.DIR.resolve("known_hosts"));
+    Files.write(knownHosts, lines.stream().filter(l -> !l.startsWith(host(0) + " ")).toList());
+    List<String> ssh = List.of("-l", "root", "-i", Lab.DIR.resolve("id_ed25519").toString(), "--known-hosts", knownHosts.toString());
+    seedOld("/srv/unknown/app.bin");
+    lab.ssh(host(0), "rm -rf /root/.cache/herd");
+    HerdProcess.Result r = HerdProcess.run(null, args(ssh, "/srv/unknown/app.bin", lab.hosts()));
+    assertFailedAlone(r, host(0), "host key not in " + knownHosts);
+    assertNewOrOld("/srv/unknown/app.bin", List.of(host(0)));
+    assertEquals("", lab.ssh(host(0), "ls /root/.cache/herd 2>/dev/null || true").trim(), "the peer program was sent");
+  }
+
+  @Test
+  void aChangedHostKeyIsRefusedEvenWithAcceptNew() throws Exception {
+    Path key = dir.resolve("impostor");
+    Process keygen = new ProcessBuilder("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key.toString()).start();
+    assertEquals(0, keygen.waitFor());
+    String impostor = Files.readString(dir.resolve("impostor.pub")).trim().split(" ")[1];
+    Path knownHosts = dir.resolve("changed_known_hosts");
+    List<String> lines = new ArrayList<>(Files.readAllLines(Lab.DIR.resolve("known_hosts")).stream()
+        .filter(l -> !l.startsWith(host(1) + " ")).toList());
+    lines.add(host(1) + " ssh-ed25519 " + impostor);
+    Files.write(knownHosts, lines);
+    List<String> ssh = List.of("-l", "root", "-i", Lab.DIR.resolve("id_ed25519").toString(), "--known-hosts", knownHosts.toString());
+    seedOld("/srv/changed/app.bin");
+    HerdProcess.Result r = HerdProcess.run(null, args(ssh, "/srv/changed/app.bin", lab.hosts(), "--accept-new-host-keys"));
+    assertFailedAlone(r, host(1), "HOST KEY CHANGED");
+    assertNewOrOld("/srv/changed/app.bin", List.of(host(1)));
+    assertEquals(lines, Files.readAllLines(knownHosts), "known_hosts was changed");
+  }
+
+  @Test
+  void aFailedLoginIsNamed() throws Exception {
+    Path stranger = dir.resolve("stranger");
+    assertEquals(0, new ProcessBuilder("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", stranger.toString()).start().waitFor());
+    List<String> ssh = List.of("-l", "root", "-i", stranger.toString(), "--known-hosts", Lab.DIR.resolve("known_hosts").toString());
+    HerdProcess.Result r = HerdProcess.run(null, args(ssh, "/srv/auth/app.bin", List.of(host(2))));
+    assertEquals(1, r.status(), r.stderr());
+    assertTrue(r.stderr().contains("  " + host(2) + ": authentication failed for root"), r.stderr());
+  }
+
+  @Test
+  void aHostWithAnOldJavaOrNoneFailsWithWhatWasFound() throws Exception {
+    lab.ssh(host(3), "printf '#!/bin/sh\\necho \"openjdk version \\\\\"11.0.2\\\\\" 2019-01-15\" >&2\\n' > /tmp/java11"
+        + " && chmod +x /tmp/java11 && mount --bind /tmp/java11 \"$(readlink -f /usr/bin/java)\"");
+    lab.ssh(host(4), "mount -t tmpfs tmpfs /usr/lib/jvm");
+    try {
+      seedOld("/srv/java/app.bin");
+      HerdProcess.Result r = HerdProcess.run(null, args("/srv/java/app.bin"));
+      assertEquals(1, r.status(), r.stderr());
+      assertTrue(r.stderr().contains("  " + host(3) + ": java 11 found"), r.stderr());
+      assertTrue(r.stderr().contains("  " + host(4) + ": java not found"), r.stderr());
+      assertNewOrOld("/srv/java/app.bin", List.of(host(3), host(4)));
+    } finally {
+      lab.ssh(host(3), "umount \"$(readlink -f /usr/bin/java)\"");
+      lab.ssh(host(4), "umount /usr/lib/jvm");
+    }
+  }
+
+  @Test
+  void anUnwritableDestinationFailsThatHostAndKeepsItsFile() throws Exception {
+    seedOld("/srv/ro/app.bin");
+    lab.ssh(host(0), "mount --bind /srv/ro /srv/ro && mount -o remount,bind,ro /srv/ro");
+    try {
+      HerdProcess.Result r = HerdProcess.run(null, args("/srv/ro/app.bin"));
+      assertFailedAlone(r, host(0), "");
+      assertTrue(r.stderr().contains("Read-only file system"), r.stderr());
+      assertNewOrOld("/srv/ro/app.bin", List.of(host(0)));
+    } finally {
+      lab.ssh(host(0), "umount /srv/ro");
+    }
+  }
+
+  @Test
+  void aDiskFillingUpMidTransferFailsThatHostAndKeepsItsFile() throws Exception {
+    lab.ssh(host(1), "mkdir -p /srv/small && mount -t tmpfs -o size=8m tmpfs /srv/small");
+    try {
+      seedOld("/srv/small/app.bin");
+      HerdProcess.Result r = HerdProcess.run(null, args("/srv/small/app.bin"));
+      assertFailedAlone(r, host(1), "");
+      assertTrue(r.stderr().contains("No space left on device"), r.stderr());
+      assertNewOrOld("/srv/small/app.bin", List.of(host(1)));
+    } finally {
+      lab.ssh(host(1), "umount /srv/small");
+    }
+  }
+
+  @Test
+  void aPeerKilledMidTransferIsBroughtBackByRetry() throws Exception {
+    lab.limitDownload(host(2), "40mbit");
+    try {
+      Path err = dir.resolve("retry.err");
+      Process herd = HerdProcess.start(args("/srv/killed/app.bin", "--retry", "1"), err);
+      awaitPartFile(host(2), "/srv/killed");
+      lab.ssh(host(2), "pkill -KILL -f 'herd-pee[r]'");
+      assertTrue(herd.waitFor(3, TimeUnit.MINUTES), "herd did not finish");
+      String stderr = Files.readString(err);
+      assertEquals(0, herd.exitValue(), stderr);
+      assertTrue(stderr.contains(host(2) + ": peer program exited") && stderr.contains("(retrying)"), stderr);
+      assertNewOrOld("/srv/killed/app.bin", List.of());
+    } finally {
+      lab.limitDownload(host(2), null);
+    }
+  }
+
+  @Test
+  void anInterruptedControllerLeavesNothingBehindWithinFiveSeconds() throws Exception {
+    for (String signal : List.of("INT", "TERM")) {
+      String path = "/srv/sig" + signal + "/app.bin";
+      seedOld(path);
+      lab.limitDownload(host(3), "40mbit");
+      try {
+        Path err = dir.resolve("sig" + signal + ".err");
+        Process herd = HerdProcess.start(args(path), err);
+        awaitPartFile(host(3), "/srv/sig" + signal);
+        long sent = System.nanoTime();
+        assertEquals(0, new ProcessBuilder("kill", "-" + signal, String.valueOf(herd.pid())).start().waitFor());
+        assertTrue(herd.waitFor(5, TimeUnit.SECONDS), "herd still running 5 s after SIG" + signal);
+        assertEquals(130, herd.exitValue(), Files.readString(err));
+        awaitNothingLeft(path, sent, 5);
+        for (String h : lab.hosts()) {
+          String c = contentOf(h, path);
+          assertTrue(c.equals("new") || c.equals("old"), h + ": " + c);
+        }
+        assertEquals("old", contentOf(host(3), path), "the slow host cannot have finished");
+      } finally {
+        lab.limitDownload(host(3), null);
+      }
+    }
+  }
+
+  @Test
+  void peersOfAKilledControllerExitByThemselvesWithinTenSeconds() throws Exception {
+    String path = "/srv/sigkill/app.bin";
+    seedOld(path);
+    lab.limitDownload(host(4), "40mbit");
+    try {
+      Process herd = HerdProcess.start(args(path), dir.resolve("sigkill.err"));
+      awaitPartFile(host(4), "/srv/sigkill");
+      herd.destroyForcibly();
+      long killed = System.nanoTime();
+      herd.waitFor();
+      awaitNothingLeft(path, killed, 10);
+      assertEquals("old", contentOf(host(4), path));
+    } finally {
+      lab.limitDownload(host(4), null);
+    }
+  }
+
+  /** Waits until the slow host has started writing: the transfer is under way. */
+  private static void awaitPartFile(String h, String dirPath) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline) {
+      if (!lab.ssh(h, "find " + dirPath + " -name '*.part' 2>/dev/null || true").isBlank()) return;
+      Thread.sleep(100);
+    }
+    throw new AssertionError("the transfer to " + h + " never started");
+  }
+
+  /** Waits, at most {@code seconds} after {@code since}, until no host has a peer or a temporary file. */
+  private static void awaitNothingLeft(String path, long since, int seconds) throws Exception {
+    String left = "";
+    while (System.nanoTime() - since < TimeUnit.SECONDS.toNanos(seconds)) {
+      left = "";
+      for (String h : lab.hosts()) {
+        if (lab.peerProcesses(h) > 0) left += h + " runs a peer; ";
+        if (!lab.ssh(h, "find $(dirname " + path + ") -name '*.part'").isBlank()) left += h + " has a temporary file; ";
+      }
+      if (left.isEmpty()) return;
+      Thread.sleep(200);
+    }
+    throw new AssertionError(seconds + " s later: " + left);
+  }
+}

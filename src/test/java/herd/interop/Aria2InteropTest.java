@@ -11,6 +11,7 @@ import herd.peer.PeerConfig;
 import herd.peer.PeerRun;
 import herd.swarm.Admission;
 import herd.swarm.PieceStore;
+import herd.swarm.RunCredentials;
 import herd.swarm.Swarm;
 import herd.swarm.SwarmOptions;
 import herd.tracker.Tracker;
@@ -100,6 +101,29 @@ class Aria2InteropTest {
   }
 
   @Test
+  void aria2cGetsNoDataFromATlsRunEvenWhenToldWhereTheSeederIs() throws Exception {
+    Path source = randomFile(dir.resolve("seed"), "payload.bin", FILE_SIZE);
+    Metainfo meta = Hashing.hashFile(source).metainfo();
+    byte[] secret = new byte[32];
+    new java.security.SecureRandom().nextBytes(secret);
+    Swarm seeder = seeder(source, meta, Admission.members(secret, RunCredentials.generate()));
+    // A tracker without the run's token: the outsider learns the seeder's address, the worst case.
+    Tracker tracker = tracker(meta, seeder.port());
+    Path torrent = writeTorrent(meta, tracker);
+
+    Path out = Files.createDirectories(dir.resolve("outsider"));
+    Process aria2c = aria2c(out, torrent, "--seed-time=0", "--bt-stop-timeout=8");
+    int exit = awaitExit(aria2c);
+
+    assertTrue(exit != 0, "aria2c claims success\n" + aria2cOutput());
+    assertEquals(0, seeder.uploadedBytes(), "herd's seeder sent data to an outsider");
+    Path got = out.resolve(meta.name());
+    assertTrue(!Files.exists(got) || !java.util.Arrays.equals(sha256(source), sha256(got)), "the outsider has the file");
+    String debug = Files.readString(dir.resolve("aria2c-" + (aria2cs.size() - 1) + ".debug.log"));
+    assertTrue(debug.contains("127.0.0.1:" + seeder.port()), "aria2c never tried the seeder, so this proved nothing");
+  }
+
+  @Test
   void herdPeerDownloadsFromAnAria2cSeed() throws Exception {
     Path seedDir = dir.resolve("aria2c-seed");
     Path source = randomFile(seedDir, "payload.bin", FILE_SIZE);
@@ -150,11 +174,15 @@ class Aria2InteropTest {
   // ---- herd's parts ----
 
   private Swarm seeder(Path source, Metainfo meta) throws IOException {
+    return seeder(source, meta, Admission.open());
+  }
+
+  private Swarm seeder(Path source, Metainfo meta, Admission admission) throws IOException {
     PieceStore store = PieceStore.openForReading(source, meta);
     closeLater.add(store);
     BitSet all = new BitSet();
     all.set(0, meta.pieceCount());
-    Swarm swarm = Swarm.start(group, store, all, Admission.open(), SwarmOptions.defaults(), loopback(0));
+    Swarm swarm = Swarm.start(group, store, all, admission, SwarmOptions.defaults(), loopback(0));
     closeLater.add(swarm);
     return swarm;
   }

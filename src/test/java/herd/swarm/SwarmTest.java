@@ -8,13 +8,19 @@ import herd.metainfo.Hashing;
 import herd.metainfo.Metainfo;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
+import java.io.InputStream;
 import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -124,6 +130,55 @@ class SwarmTest {
     for (int i = 0; i < 3; i++) assertArrayEquals(Files.readAllBytes(source), Files.readAllBytes(dir.resolve("peer" + i)));
     long shared = peers.stream().mapToLong(Swarm::uploadedBytes).sum();
     assertTrue(shared >= meta.length(), "the peers shared too little: " + shared);
+  }
+
+  @Test
+  void malformedMessagesCloseOnlyTheirConnection() throws Exception {
+    Path source = randomFile("source.bin", 1024 * 1024);
+    Metainfo meta = Hashing.hashFile(source).metainfo();
+    Swarm seeder = seeder(source, meta);
+    Swarm leecher = peer(meta, dir.resolve("leecher"));
+    int pieces = meta.pieceCount();
+    Map<String, byte[]> bad = new LinkedHashMap<>();
+    bad.put("request beyond the file", message(6, pieces, 0, 16384));
+    bad.put("request beyond its piece", message(6, 0, meta.pieceLength() - 100, 16384));
+    bad.put("oversized request", message(6, 0, 0, 1 << 20));
+    bad.put("bitfield of the wrong size", ByteBuffer.allocate(5 + 9).putInt(10).put((byte) 5).array());
+    bad.put("unknown message id", ByteBuffer.allocate(5).putInt(1).put((byte) 20).array());
+    bad.put("oversized length", ByteBuffer.allocate(5).putInt(1 << 30).put((byte) 7).array());
+    bad.put("have beyond the file", ByteBuffer.allocate(9).putInt(5).put((byte) 4).putInt(pieces).array());
+    for (Map.Entry<String, byte[]> e : bad.entrySet()) assertClosedAfter(seeder, meta, e.getValue(), e.getKey());
+    assertClosedAfter(leecher, meta, message(6, 0, 0, 16384), "request for a piece not verified here");
+
+    Swarm honest = peer(meta, dir.resolve("honest"));
+    honest.connect(loopback(seeder.port()));
+    honest.completion().get(30, TimeUnit.SECONDS);
+  }
+
+  private static byte[] message(int id, int a, int b, int c) {
+    return ByteBuffer.allocate(17).putInt(13).put((byte) id).putInt(a).putInt(b).putInt(c).array();
+  }
+
+  /** Connects as a peer, sends {@code bad}, and expects the swarm to hang up. */
+  private static void assertClosedAfter(Swarm target, Metainfo meta, byte[] bad, String what) throws Exception {
+    try (Socket s = new Socket("127.0.0.1", target.port())) {
+      s.setSoTimeout(5_000);
+      byte[] id = new byte[20];
+      new Random().nextBytes(id);
+      ByteBuffer hello = ByteBuffer.allocate(68).put((byte) 19).put("BitTorrent protocol".getBytes(StandardCharsets.US_ASCII))
+          .put(new byte[8]).put(meta.infoHash()).put(id);
+      s.getOutputStream().write(hello.array());
+      s.getOutputStream().write(bad);
+      s.getOutputStream().flush();
+      InputStream in = s.getInputStream();
+      try {
+        while (in.read() >= 0) {
+          // the swarm's handshake and messages, until it closes
+        }
+      } catch (SocketTimeoutException e) {
+        throw new AssertionError("still connected 5 s after a " + what);
+      }
+    }
   }
 
   @Test

@@ -57,11 +57,7 @@ public final class PeerRun {
       return 1;
     }
     EventLoopGroup group = new NioEventLoopGroup(1, new DefaultThreadFactory("herd-peer-io", true));
-    ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "herd-peer-timer");
-      t.setDaemon(true);
-      return t;
-    });
+    ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("herd-peer-timer", true));
     boolean placed = false;
     PieceStore existing = alreadyInPlace(meta, placement);
     BitSet have = new BitSet();

@@ -13,6 +13,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -75,7 +76,7 @@ public final class Swarm implements AutoCloseable {
       verifiedBytes.addAndGet(meta.pieceLength(i));
     }
     this.hashers = have.cardinality() == meta.pieceCount() ? null : Executors.newFixedThreadPool(
-        Math.max(1, Runtime.getRuntime().availableProcessors() - 1), daemonThreads("herd-hash"));
+        Math.max(1, Runtime.getRuntime().availableProcessors() - 1), new DefaultThreadFactory("herd-hash", true));
     if (picker.complete()) completion.complete(null);
     if (options.initialSeeding() && picker.complete() && meta.pieceCount() > 0) {
       int window = Math.max(2, 2 * options.pipeline() * Block.SIZE / meta.pieceLength());
@@ -315,15 +316,6 @@ public final class Swarm implements AutoCloseable {
         if (admission.tls()) ch.pipeline().addLast(admission.sslHandler(ch.alloc(), outgoing));
         ch.pipeline().addLast(new WireDecoder(maxMessage), new WireEncoder(), new PeerConnection(Swarm.this, outgoing));
       }
-    };
-  }
-
-  static java.util.concurrent.ThreadFactory daemonThreads(String name) {
-    AtomicLong n = new AtomicLong();
-    return r -> {
-      Thread t = new Thread(r, name + "-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
     };
   }
 }

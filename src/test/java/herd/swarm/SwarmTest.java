@@ -50,15 +50,7 @@ class SwarmTest {
   void threePeersFetchFromOneSeederAndEachOther() throws Exception {
     Path source = randomFile("source.bin", 5 * 1024 * 1024 + 12345);
     Metainfo meta = Hashing.hashFile(source).metainfo();
-    Swarm seeder = seeder(source, meta);
-
-    List<Swarm> peers = new ArrayList<>();
-    for (int i = 0; i < 3; i++) peers.add(peer(meta, dir.resolve("peer" + i)));
-    for (Swarm p : peers) {
-      p.connect(loopback(seeder.port()));
-      for (Swarm other : peers) if (other != p) p.connect(loopback(other.port()));
-    }
-    CompletableFuture.allOf(peers.stream().map(Swarm::completion).toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+    List<Swarm> peers = meshAround(seeder(source, meta), meta, 3);
 
     byte[] expected = Files.readAllBytes(source);
     long fromPeers = 0;
@@ -113,20 +105,7 @@ class SwarmTest {
   void underInitialSeedingPeersCompleteByTradingWhatTheSeederShowedThem() throws Exception {
     Path source = randomFile("source.bin", 16 * 1024 * 1024);
     Metainfo meta = Hashing.hashFile(source).metainfo();
-    PieceStore store = PieceStore.openForReading(source, meta);
-    BitSet all = new BitSet();
-    all.set(0, meta.pieceCount());
-    Swarm seeder = Swarm.start(group, store, all, Admission.open(), SwarmOptions.defaults().withInitialSeeding(),
-        new InetSocketAddress("127.0.0.1", 0));
-    closeLater.add(0, store);
-    closeLater.add(0, seeder);
-    List<Swarm> peers = new ArrayList<>();
-    for (int i = 0; i < 3; i++) peers.add(peer(meta, dir.resolve("peer" + i)));
-    for (Swarm p : peers) {
-      p.connect(loopback(seeder.port()));
-      for (Swarm other : peers) if (other != p) p.connect(loopback(other.port()));
-    }
-    CompletableFuture.allOf(peers.stream().map(Swarm::completion).toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+    List<Swarm> peers = meshAround(seeder(source, meta, Admission.open(), SwarmOptions.defaults().withInitialSeeding()), meta, 3);
     for (int i = 0; i < 3; i++) assertArrayEquals(Files.readAllBytes(source), Files.readAllBytes(dir.resolve("peer" + i)));
     long shared = peers.stream().mapToLong(Swarm::uploadedBytes).sum();
     assertTrue(shared >= meta.length(), "the peers shared too little: " + shared);
@@ -211,15 +190,31 @@ class SwarmTest {
     assertArrayEquals(Files.readAllBytes(source), Files.readAllBytes(dir.resolve("out")));
   }
 
+  /** {@code n} peers, each connected to the seeder and to each other, once all of them are complete. */
+  private List<Swarm> meshAround(Swarm seeder, Metainfo meta, int n) throws Exception {
+    List<Swarm> peers = new ArrayList<>();
+    for (int i = 0; i < n; i++) peers.add(peer(meta, dir.resolve("peer" + i)));
+    for (Swarm p : peers) {
+      p.connect(loopback(seeder.port()));
+      for (Swarm other : peers) if (other != p) p.connect(loopback(other.port()));
+    }
+    CompletableFuture.allOf(peers.stream().map(Swarm::completion).toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+    return peers;
+  }
+
   private Swarm seeder(Path file, Metainfo meta) throws Exception {
     return seeder(file, meta, Admission.open());
   }
 
   private Swarm seeder(Path file, Metainfo meta, Admission admission) throws Exception {
+    return seeder(file, meta, admission, SwarmOptions.defaults());
+  }
+
+  private Swarm seeder(Path file, Metainfo meta, Admission admission, SwarmOptions options) throws Exception {
     PieceStore store = PieceStore.openForReading(file, meta);
     BitSet all = new BitSet();
     all.set(0, meta.pieceCount());
-    return start(store, all, admission);
+    return start(store, all, admission, options);
   }
 
   private Swarm peer(Metainfo meta, Path out) throws Exception {
@@ -227,15 +222,11 @@ class SwarmTest {
   }
 
   private Swarm peer(Metainfo meta, Path out, Admission admission) throws Exception {
-    return start(PieceStore.create(out, meta), new BitSet(), admission);
+    return start(PieceStore.create(out, meta), new BitSet(), admission, SwarmOptions.defaults());
   }
 
-  private Swarm start(PieceStore store, BitSet have) throws Exception {
-    return start(store, have, Admission.open());
-  }
-
-  private Swarm start(PieceStore store, BitSet have, Admission admission) throws Exception {
-    Swarm s = Swarm.start(group, store, have, admission, SwarmOptions.defaults(), new InetSocketAddress("127.0.0.1", 0));
+  private Swarm start(PieceStore store, BitSet have, Admission admission, SwarmOptions options) throws Exception {
+    Swarm s = Swarm.start(group, store, have, admission, options, new InetSocketAddress("127.0.0.1", 0));
     closeLater.add(0, store);
     closeLater.add(0, s);
     return s;

@@ -5,11 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,10 +27,9 @@ class FaultsLabIT {
   @BeforeAll
   static void setUp() throws Exception {
     lab = Lab.up(5);
-    byte[] data = new byte[48 * 1024 * 1024 + 99];
-    new Random(5).nextBytes(data);
-    source = Files.write(dir.resolve("app.bin"), data);
-    sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+    Payload payload = Payload.random(dir, "app.bin", 48 * 1024 * 1024 + 99, 5);
+    source = payload.path();
+    sha256 = payload.sha256();
   }
 
   @AfterAll

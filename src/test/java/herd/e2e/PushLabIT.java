@@ -3,13 +3,9 @@ package herd.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Random;
-import java.security.MessageDigest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,10 +21,9 @@ class PushLabIT {
   @BeforeAll
   static void setUp() throws Exception {
     lab = Lab.up(4);
-    byte[] data = new byte[24 * 1024 * 1024 + 4321];
-    new Random(11).nextBytes(data);
-    source = Files.write(dir.resolve("payload.bin"), data);
-    sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+    Payload payload = Payload.random(dir, "payload.bin", 24 * 1024 * 1024 + 4321, 11);
+    source = payload.path();
+    sha256 = payload.sha256();
   }
 
   @AfterAll

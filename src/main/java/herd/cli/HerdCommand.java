@@ -113,7 +113,6 @@ final class HerdCommand implements Callable<Integer> {
     Logging.configure(verbose);
     PrintWriter err = spec.commandLine().getErr();
     PushRequest request = request();
-    request.validate();
     ProgressRenderer renderer = new ProgressRenderer(err, Terminal.isTerminal(2), quiet);
     PushResult result = Push.run(request, renderer);
     summarize(err, result);

@@ -91,9 +91,9 @@ public final class Push {
         finished = new CountDownLatch(request.hosts().size());
         for (HostSpec h : request.hosts()) hosts.add(new HostRun(h, this));
         hosts.forEach(hostThreads::execute);
-        boolean inTime = request.timeout().isZero()
-            ? awaitAll() : finished.await(request.timeout().toMillis(), TimeUnit.MILLISECONDS);
-        if (!inTime) {
+        if (request.timeout().isZero()) {
+          finished.await();
+        } else if (!finished.await(request.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
           for (HostRun h : hosts) h.abort("timed out after " + request.timeout().toSeconds() + " s");
         }
       } finally {
@@ -110,11 +110,6 @@ public final class Push {
     int done = (int) outcomes.stream().filter(HostOutcome::done).count();
     emit(new PushEvent.RunFinished(done, outcomes.size() - done, elapsed));
     return new PushResult(outcomes, elapsed);
-  }
-
-  private boolean awaitAll() throws InterruptedException {
-    finished.await();
-    return true;
   }
 
   /** The tracker and the seeder, on the first free ports of the range. */

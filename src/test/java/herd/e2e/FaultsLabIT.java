@@ -188,6 +188,34 @@ class FaultsLabIT {
   }
 
   @Test
+  void aPeerServingCorruptBlocksIsDroppedAndTheOthersStillGetTheRightBytes() throws Exception {
+    String path = "/srv/corrupt/app.bin";
+    seedOld(path);
+    assertEquals(0, HerdProcess.run(null, args(lab.sshArgs(), path, List.of(host(0)))).status());
+    List<String> others = lab.hosts().subList(1, lab.hosts().size());
+    for (String h : others) lab.limitDownload(h, "40mbit");
+    try {
+      Path err = dir.resolve("corrupt.err");
+      Process herd = HerdProcess.start(args(path, "--verbose"), err);
+      // host 0 already holds the file, verifies it and serves it; once it says so, its bytes turn to garbage in
+      // place (the same inode it serves from) while the slowed hosts still need most of their pieces
+      awaitLine(err, host(0) + ": done");
+      lab.ssh(host(0), "dd if=/dev/urandom of=" + path + " bs=1M count=48 conv=notrunc status=none");
+      assertTrue(herd.waitFor(3, TimeUnit.MINUTES), "herd did not finish");
+      String stderr = Files.readString(err);
+      assertEquals(0, herd.exitValue(), stderr);
+      assertTrue(stderr.lines().anyMatch(l -> l.contains("from /" + host(0) + ":") && l.contains("failed its hash; dropping that peer")),
+          stderr);
+      for (String h : others) {
+        assertEquals("new", contentOf(h, path), h);
+        assertEquals("", lab.ssh(h, "find /srv/corrupt -name '*.part'").trim(), "temporary file left on " + h);
+      }
+    } finally {
+      for (String h : others) lab.limitDownload(h, null);
+    }
+  }
+
+  @Test
   void anInterruptedControllerLeavesNothingBehindWithinFiveSeconds() throws Exception {
     for (String signal : List.of("INT", "TERM")) {
       String path = "/srv/sig" + signal + "/app.bin";
@@ -229,6 +257,16 @@ class FaultsLabIT {
     } finally {
       lab.limitDownload(host(4), null);
     }
+  }
+
+  /** Waits until herd's stderr, in {@code file}, has a line containing {@code text}. */
+  private static void awaitLine(Path file, String text) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline) {
+      if (Files.readString(file).contains(text)) return;
+      Thread.sleep(50);
+    }
+    throw new AssertionError("no '" + text + "' within 60 s in:\n" + Files.readString(file));
   }
 
   /** Waits until the slow host has started writing: the transfer is under way. */

@@ -35,8 +35,8 @@ public record PeerConfig(
     if (contentDigest != null) d.put("digest", contentDigest);
     if (secret != null) d.put("secret", secret);
     if (tls != null) {
-      d.put("cert", tls.certificatePem());
-      d.put("key", tls.privateKeyPem());
+      d.put("cert", tls.certificateDer());
+      d.put("key", tls.privateKeyDer());
     }
     return Base64.getEncoder().encodeToString(Bencode.encode(d));
   }

@@ -5,17 +5,19 @@ import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
-import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509KeyManager;
 
 /**
  * Who may join a swarm. A push has a per-run secret that reaches hosts only over SSH: every peer id carries a MAC
@@ -50,11 +52,19 @@ public final class Admission {
   /** Members only: they know {@code secret}; with {@code tls}, they also hold the run's certificate and key. */
   public static Admission members(byte[] secret, RunCredentials tls) throws SSLException {
     if (tls == null) return new Admission(secret.clone(), null, null);
-    SslContext server = SslContextBuilder.forServer(pem(tls.certificatePem()), pem(tls.privateKeyPem()))
-        .clientAuth(ClientAuth.REQUIRE).trustManager(pem(tls.certificatePem()))
+    X509KeyManager key;
+    TrustManager trust;
+    try {
+      X509Certificate certificate = tls.certificate();
+      key = RunTrust.keyManager(certificate, tls.privateKey());
+      trust = RunTrust.trustManager(certificate);
+    } catch (GeneralSecurityException e) {
+      throw new SSLException("cannot load the run's TLS credentials: " + e.getMessage(), e);
+    }
+    SslContext server = SslContextBuilder.forServer(key).clientAuth(ClientAuth.REQUIRE).trustManager(trust)
         .protocols(PROTOCOL).ciphers(CIPHERS).build();
-    SslContext client = SslContextBuilder.forClient().keyManager(pem(tls.certificatePem()), pem(tls.privateKeyPem()))
-        .trustManager(pem(tls.certificatePem())).protocols(PROTOCOL).ciphers(CIPHERS).build();
+    SslContext client = SslContextBuilder.forClient().keyManager(key).trustManager(trust)
+        .protocols(PROTOCOL).ciphers(CIPHERS).build();
     return new Admission(secret.clone(), server, client);
   }
 
@@ -105,9 +115,5 @@ public final class Admission {
     } catch (GeneralSecurityException e) {
       throw new AssertionError(e);
     }
-  }
-
-  private static ByteArrayInputStream pem(byte[] pem) {
-    return new ByteArrayInputStream(pem);
   }
 }

@@ -254,10 +254,12 @@ public final class Swarm implements AutoCloseable {
     }
     contributors.computeIfAbsent(b.piece(), k -> new HashSet<>()).add(from);
     if (picker.received(b)) {
+      // the piece's senders leave the table now, so that a ban while it is hashed cannot reset it mid-check
+      Set<PeerConnection> senders = contributors.remove(b.piece());
       hashers.execute(() -> {
         try {
           byte[] sha256 = store.verify(b.piece());
-          loop.execute(() -> pieceHashed(b.piece(), sha256));
+          loop.execute(() -> pieceHashed(b.piece(), senders, sha256));
         } catch (RuntimeException e) {
           loop.execute(() -> fail(e));
         }
@@ -272,8 +274,7 @@ public final class Swarm implements AutoCloseable {
     for (PeerConnection p : new ArrayList<>(peers)) p.channel().close();
   }
 
-  private void pieceHashed(int piece, byte[] sha256) {
-    Set<PeerConnection> senders = contributors.remove(piece);
+  private void pieceHashed(int piece, Set<PeerConnection> senders, byte[] sha256) {
     if (sha256 == null) {
       picker.failed(piece);
       if (senders.size() == 1) {
@@ -297,7 +298,7 @@ public final class Swarm implements AutoCloseable {
     }
   }
 
-  /** Drops a peer that sent corrupt data, for good, with every unverified piece it had a hand in. */
+  /** Drops a peer that sent corrupt data, for good, with every piece still being fetched that it had a hand in. */
   private void ban(PeerConnection liar) {
     banned.add(ByteBuffer.wrap(liar.peerId()));
     contributors.entrySet().removeIf(e -> {

@@ -27,8 +27,8 @@ class PeerConfigTest {
     assertEquals(0755, back.mode());
     assertArrayEquals(c.secret(), back.secret());
     assertArrayEquals(c.contentDigest(), back.contentDigest());
-    assertArrayEquals(tls.certificatePem(), back.tls().certificatePem());
-    assertArrayEquals(tls.privateKeyPem(), back.tls().privateKeyPem());
+    assertArrayEquals(tls.certificateDer(), back.tls().certificateDer());
+    assertArrayEquals(tls.privateKeyDer(), back.tls().privateKeyDer());
     assertNull(new PeerConfig(new byte[0], "u", "/d", 0, null, null, null).tls());
     assertNull(PeerConfig.decodeLine(new PeerConfig(new byte[0], "u", "/d", 0, null, null, null).encodeLine()).secret());
   }

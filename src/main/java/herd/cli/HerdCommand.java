@@ -96,6 +96,10 @@ final class HerdCommand implements Callable<Integer> {
       description = "Send the file between hosts unencrypted (peers still prove they belong to the run). Faster on slow CPUs.")
   boolean noTls;
 
+  @Option(names = "--full-check",
+      description = "Read and hash a DEST that already exists, even if the host remembers it as verified and unchanged.")
+  boolean fullCheck;
+
   @Option(names = {"-v", "--verbose"}, description = "Log what happens, for debugging.")
   boolean verbose;
 
@@ -134,7 +138,8 @@ final class HerdCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new InvalidPushException("--port: " + e.getMessage());
     }
-    return new PushRequest(file, dest, hosts(), ssh, parallel, retry, ports, remotePath, Duration.ofSeconds(timeout), !noTls);
+    return new PushRequest(file, dest, hosts(), ssh, parallel, retry, ports, remotePath, Duration.ofSeconds(timeout), !noTls,
+        fullCheck);
   }
 
   private List<HostSpec> hosts() throws IOException, InvalidPushException {

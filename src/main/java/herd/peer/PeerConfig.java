@@ -23,9 +23,11 @@ import javax.net.ssl.SSLException;
  *     match before it replaces DEST; null to skip
  * @param secret the run's secret, which every member proves it knows; null for an open swarm
  * @param tls the run's TLS certificate and key; null without TLS
+ * @param verifiedDir where this host remembers the files it verified ({@link VerifiedFiles}); null for no memory
+ * @param fullCheck whether to read and hash a DEST that already exists even if it is remembered as verified
  */
-public record PeerConfig(
-    byte[] info, String trackerUrl, String dest, int mode, byte[] contentDigest, byte[] secret, RunCredentials tls) {
+public record PeerConfig(byte[] info, String trackerUrl, String dest, int mode, byte[] contentDigest, byte[] secret,
+    RunCredentials tls, String verifiedDir, boolean fullCheck) {
   public String encodeLine() {
     Map<String, Object> d = new LinkedHashMap<>();
     d.put("info", info);
@@ -38,6 +40,8 @@ public record PeerConfig(
       d.put("cert", tls.certificateDer());
       d.put("key", tls.privateKeyDer());
     }
+    if (verifiedDir != null) d.put("verified", verifiedDir);
+    if (fullCheck) d.put("full-check", 1);
     return Base64.getEncoder().encodeToString(Bencode.encode(d));
   }
 
@@ -51,7 +55,8 @@ public record PeerConfig(
       Map<String, Object> d = Bencode.decodeDict(Base64.getDecoder().decode(line.trim()));
       RunCredentials tls = d.containsKey("cert") ? new RunCredentials((byte[]) d.get("cert"), (byte[]) d.get("key")) : null;
       return new PeerConfig((byte[]) d.get("info"), string(d, "tracker"), string(d, "dest"),
-          Math.toIntExact((Long) d.get("mode")), (byte[]) d.get("digest"), (byte[]) d.get("secret"), tls);
+          Math.toIntExact((Long) d.get("mode")), (byte[]) d.get("digest"), (byte[]) d.get("secret"), tls,
+          d.containsKey("verified") ? string(d, "verified") : null, d.containsKey("full-check"));
     } catch (IllegalArgumentException | ClassCastException | NullPointerException | ArithmeticException e) {
       throw new BencodeException("bad peer configuration: " + e);
     }

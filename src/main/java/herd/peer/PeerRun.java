@@ -13,6 +13,7 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.Objects;
@@ -61,21 +62,24 @@ public final class PeerRun {
     boolean placed = false;
     PieceStore existing = alreadyInPlace(meta, placement);
     BitSet have = new BitSet();
-    if (existing != null) have.set(0, meta.pieceCount());
     try (PieceStore store = existing != null ? existing : fresh(placement, meta)) {
+      if (existing != null) {
+        // done before serving: a rerun's hosts report at once, without waiting for TLS and the swarm to start
+        placement.keep(config.mode());
+        placed = true;
+        placed(placement, meta.length());
+        have.set(0, meta.pieceCount());
+      }
       Swarm swarm = Swarm.start(group, store, have, config.admission(), SwarmOptions.defaults(), new InetSocketAddress(0));
       try {
         Announcer announcer = new Announcer(config.trackerUrl(), swarm);
         announceLoop(timer, announcer, "started");
-        AtomicLong reported = new AtomicLong(-1);
-        timer.scheduleWithFixedDelay(() -> {
-          long v = swarm.verifiedBytes();
-          if (reported.getAndSet(v) != v) report(Report.PROGRESS, v);
-        }, 0, PROGRESS_MILLIS, TimeUnit.MILLISECONDS);
-
-        if (existing != null) {
-          placement.keep(config.mode());
-        } else {
+        if (existing == null) {
+          AtomicLong reported = new AtomicLong(-1);
+          timer.scheduleWithFixedDelay(() -> {
+            long v = swarm.verifiedBytes();
+            if (reported.getAndSet(v) != v) report(Report.PROGRESS, v);
+          }, 0, PROGRESS_MILLIS, TimeUnit.MILLISECONDS);
           CompletableFuture.anyOf(swarm.completion(), stop).get();
           if (!swarm.completion().isDone()) {
             report(Report.FAIL, "stopped before the transfer completed");
@@ -85,10 +89,9 @@ public final class PeerRun {
           checkDigest(swarm);
           store.sync();
           placement.commit(config.mode());
+          placed = true;
+          placed(placement, meta.length());
         }
-        placed = true;
-        report(Report.PROGRESS, swarm.verifiedBytes());
-        report(Report.DONE, placement.target());
         stop.get();
         return 0;
       } finally {
@@ -112,21 +115,38 @@ public final class PeerRun {
 
   /**
    * The destination as a store to serve from, if it already holds exactly this content: the same length, every
-   * piece matching, and the content digest too. Then nothing is fetched or rewritten. Null otherwise.
+   * piece matching, and the content digest too; or, unless a full check was asked for, remembered as holding it and
+   * unchanged since. Then nothing is fetched or rewritten. Null otherwise.
    */
   private PieceStore alreadyInPlace(Metainfo meta, Placement placement) {
-    if (!Files.isRegularFile(placement.target())) return null;
+    Path target = placement.target();
+    if (!Files.isRegularFile(target)) return null;
     try {
-      PieceStore store = PieceStore.openForReading(placement.target(), meta);
+      PieceStore store = PieceStore.openForReading(target, meta);
+      VerifiedFiles verified = verifiedFiles();
+      if (verified != null && !config.fullCheck() && verified.vouchFor(target, config.contentDigest())) return store;
       byte[][] digests = IntStream.range(0, meta.pieceCount()).parallel().mapToObj(store::verify).toArray(byte[][]::new);
       boolean same = Arrays.stream(digests).allMatch(Objects::nonNull)
           && (config.contentDigest() == null || MessageDigest.isEqual(config.contentDigest(), Hashing.contentDigest(digests)));
       if (same) return store;
       store.close();
     } catch (IOException | UncheckedIOException e) {
-      LOG.log(System.Logger.Level.DEBUG, () -> "cannot reuse " + placement.target() + ": " + e);
+      LOG.log(System.Logger.Level.DEBUG, () -> "cannot reuse " + target + ": " + e);
     }
     return null;
+  }
+
+  /** The file is in place: remember it as verified and say so. */
+  private void placed(Placement placement, long length) {
+    VerifiedFiles verified = verifiedFiles();
+    if (verified != null) verified.remember(placement.target(), config.contentDigest());
+    report(Report.PROGRESS, length);
+    report(Report.DONE, placement.target());
+  }
+
+  /** This host's memory of verified files, if herd gave one and there is a content digest to remember. */
+  private VerifiedFiles verifiedFiles() {
+    return config.verifiedDir() == null || config.contentDigest() == null ? null : new VerifiedFiles(Path.of(config.verifiedDir()));
   }
 
   private static PieceStore fresh(Placement placement, Metainfo meta) throws IOException {

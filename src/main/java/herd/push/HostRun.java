@@ -92,7 +92,7 @@ final class HostRun implements Runnable {
       RemoteProcess peer = session.start("exec " + Shell.quote(session.javaPath()) + " " + PeerProgram.JAVA_FLAGS
           + " -jar " + Shell.quote(jar.path()) + " 2>&1");
       run.emit(new PushEvent.PeerStarted(host, jar.uploaded()));
-      PeerConfig config = run.peerConfig(urlHost(session.localAddress()));
+      PeerConfig config = run.peerConfig(urlHost(session.localAddress()), jar.dir() + "/verified");
       try {
         OutputStream stdin = peer.stdin();
         stdin.write((config.encodeLine() + "\n").getBytes(StandardCharsets.US_ASCII));

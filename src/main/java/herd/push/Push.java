@@ -176,10 +176,13 @@ public final class Push {
     return peerJar;
   }
 
-  /** What each host is told: the torrent, the run's secret and TLS material, and where to announce. */
-  PeerConfig peerConfig(String trackerAddress) {
+  /**
+   * What each host is told: the torrent, the run's secret and TLS material, where to announce, and where it keeps
+   * its memory of verified files.
+   */
+  PeerConfig peerConfig(String trackerAddress, String verifiedDir) {
     String url = "http://" + trackerAddress + ":" + trackerPort + "/announce?token=" + Admission.trackerToken(secret);
-    return new PeerConfig(info, url, request.dest(), mode, contentDigest, secret, tls);
+    return new PeerConfig(info, url, request.dest(), mode, contentDigest, secret, tls, verifiedDir, request.fullCheck());
   }
 
   void emit(PushEvent event) {

@@ -16,9 +16,10 @@ import java.util.List;
  * @param remotePath where hosts cache the peer program ({@code ~/} is the remote user's home)
  * @param timeout the limit for the whole run, or {@link Duration#ZERO} for none
  * @param tls whether peers and the seeder talk TLS with the run's own key (they always prove the run's secret)
+ * @param fullCheck whether hosts hash a DEST that already exists even when they remember it as verified and unchanged
  */
 public record PushRequest(Path file, String dest, List<HostSpec> hosts, SshOptions ssh, int parallel, int retries,
-    PortRange ports, String remotePath, Duration timeout, boolean tls) {
+    PortRange ports, String remotePath, Duration timeout, boolean tls, boolean fullCheck) {
   public static final int DEFAULT_PARALLEL = 64;
   public static final String DEFAULT_REMOTE_PATH = "~/.cache/herd";
 
@@ -29,7 +30,7 @@ public record PushRequest(Path file, String dest, List<HostSpec> hosts, SshOptio
   /** A request with every option at its default. */
   public static PushRequest of(Path file, String dest, List<HostSpec> hosts) {
     return new PushRequest(file, dest, hosts, SshOptions.defaults(), DEFAULT_PARALLEL, 0, PortRange.ANY,
-        DEFAULT_REMOTE_PATH, Duration.ZERO, true);
+        DEFAULT_REMOTE_PATH, Duration.ZERO, true, false);
   }
 
   /** Checks everything that can be checked before connecting anywhere. */

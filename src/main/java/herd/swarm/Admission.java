@@ -35,13 +35,15 @@ public final class Admission {
   private static final List<String> CIPHERS = List.of("TLS_AES_128_GCM_SHA256");
 
   private final byte[] secret;
-  private final SslContext server;
-  private final SslContext client;
+  private final X509KeyManager key;
+  private final TrustManager trust;
+  private SslContext server;
+  private SslContext client;
 
-  private Admission(byte[] secret, SslContext server, SslContext client) {
+  private Admission(byte[] secret, X509KeyManager key, TrustManager trust) {
     this.secret = secret;
-    this.server = server;
-    this.client = client;
+    this.key = key;
+    this.trust = trust;
   }
 
   /** Anyone may connect. */
@@ -49,27 +51,23 @@ public final class Admission {
     return new Admission(null, null, null);
   }
 
-  /** Members only: they know {@code secret}; with {@code tls}, they also hold the run's certificate and key. */
+  /**
+   * Members only: they know {@code secret}; with {@code tls}, they also hold the run's certificate and key. The
+   * credentials are checked here; the TLS contexts are built on the first connection, so a peer that never talks
+   * to anyone (a rerun's) never pays for them.
+   */
   public static Admission members(byte[] secret, RunCredentials tls) throws SSLException {
     if (tls == null) return new Admission(secret.clone(), null, null);
-    X509KeyManager key;
-    TrustManager trust;
     try {
       X509Certificate certificate = tls.certificate();
-      key = RunTrust.keyManager(certificate, tls.privateKey());
-      trust = RunTrust.trustManager(certificate);
+      return new Admission(secret.clone(), RunTrust.keyManager(certificate, tls.privateKey()), RunTrust.trustManager(certificate));
     } catch (GeneralSecurityException e) {
       throw new SSLException("cannot load the run's TLS credentials: " + e.getMessage(), e);
     }
-    SslContext server = SslContextBuilder.forServer(key).clientAuth(ClientAuth.REQUIRE).trustManager(trust)
-        .protocols(PROTOCOL).ciphers(CIPHERS).build();
-    SslContext client = SslContextBuilder.forClient().keyManager(key).trustManager(trust)
-        .protocols(PROTOCOL).ciphers(CIPHERS).build();
-    return new Admission(secret.clone(), server, client);
   }
 
   public boolean tls() {
-    return server != null;
+    return key != null;
   }
 
   /** A fresh peer id for this process; a member's proves it knows the secret. */
@@ -97,7 +95,13 @@ public final class Admission {
     return HexFormat.of().formatHex(hmac(secret, "herd tracker".getBytes(StandardCharsets.US_ASCII)));
   }
 
-  SslHandler sslHandler(ByteBufAllocator alloc, boolean outgoing) {
+  synchronized SslHandler sslHandler(ByteBufAllocator alloc, boolean outgoing) throws SSLException {
+    if (server == null) {
+      server = SslContextBuilder.forServer(key).clientAuth(ClientAuth.REQUIRE).trustManager(trust)
+          .protocols(PROTOCOL).ciphers(CIPHERS).build();
+      client = SslContextBuilder.forClient().keyManager(key).trustManager(trust)
+          .protocols(PROTOCOL).ciphers(CIPHERS).build();
+    }
     return outgoing ? client.newHandler(alloc) : server.newHandler(alloc);
   }
 

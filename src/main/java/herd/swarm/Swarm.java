@@ -30,6 +30,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLException;
 
 /**
  * One torrent being shared by this process: it listens for peers, connects to peers it is told of, fetches what
@@ -107,10 +108,13 @@ public final class Swarm implements AutoCloseable {
     return swarm;
   }
 
-  /** Connects to a peer unless already dialed. Safe from any thread. */
+  /**
+   * Connects to a peer unless already dialed, or unless this swarm has every piece: those who lack pieces dial
+   * it. Safe from any thread.
+   */
   public void connect(InetSocketAddress address) {
     loop.execute(() -> {
-      if (!dialed.add(address) || peers.size() >= options.maxPeers()) return;
+      if (picker.complete() || !dialed.add(address) || peers.size() >= options.maxPeers()) return;
       new Bootstrap()
           .group(loop)
           .channel(NioSocketChannel.class)
@@ -313,7 +317,7 @@ public final class Swarm implements AutoCloseable {
     int maxMessage = Math.max(Block.SIZE * 8 + 13, meta.pieceCount() / 8 + 2);
     return new ChannelInitializer<>() {
       @Override
-      protected void initChannel(SocketChannel ch) {
+      protected void initChannel(SocketChannel ch) throws SSLException {
         if (admission.tls()) ch.pipeline().addLast(admission.sslHandler(ch.alloc(), outgoing));
         ch.pipeline().addLast(new WireDecoder(maxMessage), new WireEncoder(), new PeerConnection(Swarm.this, outgoing));
       }

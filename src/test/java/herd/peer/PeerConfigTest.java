@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import herd.bencode.BencodeException;
 import herd.swarm.RunCredentials;
@@ -17,7 +18,7 @@ class PeerConfigTest {
   void roundTripsThroughOneLine() {
     RunCredentials tls = new RunCredentials("CERT".getBytes(StandardCharsets.US_ASCII), "KEY".getBytes(StandardCharsets.US_ASCII));
     PeerConfig c = new PeerConfig(new byte[] {0, 1, (byte) 0xff}, "http://[fe80::1%25eth0]:7000/announce?token=ab",
-        "/srv/a b\u00e9", 0755, new byte[] {7}, new byte[] {9, 9}, tls);
+        "/srv/a b\u00e9", 0755, new byte[] {7}, new byte[] {9, 9}, tls, "/root/.cache/herd/verified", true);
     String line = c.encodeLine();
     assertFalse(line.contains("\n"));
     PeerConfig back = PeerConfig.decodeLine(line);
@@ -29,8 +30,13 @@ class PeerConfigTest {
     assertArrayEquals(c.contentDigest(), back.contentDigest());
     assertArrayEquals(tls.certificateDer(), back.tls().certificateDer());
     assertArrayEquals(tls.privateKeyDer(), back.tls().privateKeyDer());
-    assertNull(new PeerConfig(new byte[0], "u", "/d", 0, null, null, null).tls());
-    assertNull(PeerConfig.decodeLine(new PeerConfig(new byte[0], "u", "/d", 0, null, null, null).encodeLine()).secret());
+    assertEquals("/root/.cache/herd/verified", back.verifiedDir());
+    assertTrue(back.fullCheck());
+    PeerConfig bare = PeerConfig.decodeLine(new PeerConfig(new byte[0], "u", "/d", 0, null, null, null, null, false).encodeLine());
+    assertNull(bare.secret());
+    assertNull(bare.tls());
+    assertNull(bare.verifiedDir());
+    assertFalse(bare.fullCheck());
   }
 
   @Test

@@ -154,6 +154,33 @@ class PeerSwarmTest {
   }
 
   @Test
+  void aRememberedFileIsTrustedWithoutHashingUnlessAFullCheckIsAsked() throws Exception {
+    Path dest = Files.createDirectories(dir.resolve("host")).resolve("app.bin");
+    Running first = new Running(config(dest.toString(), 0644));
+    first.awaitLine("done ", 30);
+    first.stop.complete(null);
+    assertEquals(0, first.status.get(10, TimeUnit.SECONDS), first.output());
+    // a byte changes behind herd's back, and the memory is made to vouch for the changed file: this stands for a
+    // memory that is wrong, which only --full-check can get past
+    byte[] changed = Files.readAllBytes(source);
+    changed[changed.length / 2] ^= 1;
+    Files.write(dest, changed);
+    new VerifiedFiles(dir.resolve("verified")).remember(dest, contentDigest);
+
+    Running trusting = new Running(config(dest.toString(), 0644));
+    trusting.awaitLine("done ", 30);
+    trusting.stop.complete(null);
+    assertEquals(0, trusting.status.get(10, TimeUnit.SECONDS), trusting.output());
+    assertArrayEquals(changed, Files.readAllBytes(dest), "the remembered file was read after all");
+
+    Running checking = new Running(config(dest.toString(), 0644, true));
+    checking.awaitLine("done ", 30);
+    checking.stop.complete(null);
+    assertEquals(0, checking.status.get(10, TimeUnit.SECONDS), checking.output());
+    assertArrayEquals(Files.readAllBytes(source), Files.readAllBytes(dest));
+  }
+
+  @Test
   void temporaryFilesOfKilledPeersAreRemovedAndThoseOfLiveOnesKept() throws Exception {
     Path host = Files.createDirectories(dir.resolve("host"));
     Path abandoned = Files.writeString(host.resolve(".app.bin.herd-0123456789ab.part"), "left by kill -9");
@@ -176,7 +203,7 @@ class PeerSwarmTest {
     Files.writeString(dest, "old content");
     byte[] wrong = contentDigest.clone();
     wrong[0] ^= 1;
-    Running p = new Running(new PeerConfig(meta.encodeInfo(), url(), dest.toString(), 0644, wrong, secret, tls));
+    Running p = new Running(new PeerConfig(meta.encodeInfo(), url(), dest.toString(), 0644, wrong, secret, tls, null, false));
     assertEquals(1, p.status.get(30, TimeUnit.SECONDS), p.output());
     assertTrue(p.output().contains("fail every piece verified, yet the file's SHA-256 content digest differs"), p.output());
     assertEquals("old content", Files.readString(dest));
@@ -186,7 +213,11 @@ class PeerSwarmTest {
   }
 
   private PeerConfig config(String dest, int mode) throws Exception {
-    return new PeerConfig(meta.encodeInfo(), url(), dest, mode, contentDigest, secret, tls);
+    return config(dest, mode, false);
+  }
+
+  private PeerConfig config(String dest, int mode, boolean fullCheck) throws Exception {
+    return new PeerConfig(meta.encodeInfo(), url(), dest, mode, contentDigest, secret, tls, dir.resolve("verified").toString(), fullCheck);
   }
 
   private String url() {

@@ -89,6 +89,7 @@ final class HostRun implements Runnable {
       session = RemoteSession.connect(host, run.request().ssh());
       if (outcome.get() != null) return; // aborted while connecting
       PeerJar jar = session.ensureJar(run.peerJar(), run.request().remotePath());
+      run.awaitServing();
       RemoteProcess peer = session.start("exec " + Shell.quote(session.javaPath()) + " " + PeerProgram.JAVA_FLAGS
           + " -jar " + Shell.quote(jar.path()) + " 2>&1");
       run.emit(new PushEvent.PeerStarted(host, jar.uploaded()));
@@ -100,12 +101,18 @@ final class HostRun implements Runnable {
         BufferedReader lines = new BufferedReader(new InputStreamReader(peer.stdout(), StandardCharsets.UTF_8));
         Deque<String> tail = new ArrayDeque<>();
         String line;
+        boolean firstPiece = false;
         while ((line = lines.readLine()) != null) {
           int space = line.indexOf(' ');
           String kind = space < 0 ? line : line.substring(0, space);
           String value = space < 0 ? "" : line.substring(space + 1);
           if (kind.equals(Report.PROGRESS)) {
-            run.emit(new PushEvent.HostProgress(host, Long.parseLong(value)));
+            long bytes = Long.parseLong(value);
+            if (bytes > 0 && !firstPiece) {
+              firstPiece = true;
+              log.debug("{}: first piece", host);
+            }
+            run.emit(new PushEvent.HostProgress(host, bytes));
           } else if (kind.equals(Report.DONE)) {
             if (!finish(new HostOutcome(host, true, value, attempts))) return;
             run.emit(new PushEvent.HostDone(host, value));

@@ -7,6 +7,7 @@ import herd.metainfo.Hashing;
 import herd.metainfo.Metainfo;
 import herd.peer.FileMode;
 import herd.peer.PeerConfig;
+import herd.remote.RemoteException;
 import herd.swarm.Admission;
 import herd.swarm.PieceStore;
 import herd.swarm.RunCredentials;
@@ -26,7 +27,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -34,9 +37,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A push: hash the file, start the tracker and the seeder, run every host (at most {@code parallel} connecting or
- * transferring at once), wait until each is done or failed, or the run's time is up, then stop every peer and
- * close everything. Never exits the JVM.
+ * A push: run every host (at most {@code parallel} connecting or transferring at once) while the file is hashed and
+ * the tracker and the seeder start, wait until each host is done or failed, or the run's time is up, then stop
+ * every peer and close everything. Never exits the JVM.
  */
 public final class Push {
   /** How often peers announce; short, so that every peer hears of every other quickly. */
@@ -46,6 +49,7 @@ public final class Push {
   private final PushListener listener;
   private final Semaphore slots;
   private final CountDownLatch end = new CountDownLatch(1);
+  private final CompletableFuture<Void> serving = new CompletableFuture<>();
   private CountDownLatch finished;
   private byte[] peerJar;
   private byte[] info;
@@ -71,38 +75,45 @@ public final class Push {
   private PushResult run() throws IOException, InterruptedException {
     long start = System.nanoTime();
     peerJar = PeerProgram.load();
-    Hashing.Hashed hashed = Hashing.hashFile(request.file());
-    Metainfo meta = hashed.metainfo();
-    contentDigest = hashed.contentDigest();
-    info = meta.encodeInfo();
-    mode = FileMode.toBits(Files.getPosixFilePermissions(request.file()));
-    new SecureRandom().nextBytes(secret);
-    if (request.tls()) tls = RunCredentials.generate();
-    Admission admission = Admission.members(secret, tls);
-    EventLoopGroup group = new NioEventLoopGroup(2, new DefaultThreadFactory("herd-io", true));
+    long size = Files.size(request.file());
+    int pieceLength = Hashing.pieceLengthFor(size);
+    emit(new PushEvent.RunStarted(request.file().toString(), size, (int) ((size + pieceLength - 1) / pieceLength), request.hosts().size()));
+    finished = new CountDownLatch(request.hosts().size());
     ExecutorService hostThreads = Executors.newCachedThreadPool(new DefaultThreadFactory("herd-host", true));
     List<HostRun> hosts = new ArrayList<>();
-    try (PieceStore store = PieceStore.openForReading(request.file(), meta)) {
-      BitSet all = new BitSet();
-      all.set(0, meta.pieceCount());
-      try (Listening listening = listen(group, store, all, meta, admission)) {
-        trackerPort = listening.tracker.port();
-        emit(new PushEvent.RunStarted(request.file().toString(), meta.length(), meta.pieceCount(), request.hosts().size()));
-        finished = new CountDownLatch(request.hosts().size());
-        for (HostSpec h : request.hosts()) hosts.add(new HostRun(h, this));
-        hosts.forEach(hostThreads::execute);
-        if (request.timeout().isZero()) {
-          finished.await();
-        } else if (!finished.await(request.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
-          for (HostRun h : hosts) h.abort("timed out after " + request.timeout().toSeconds() + " s");
+    for (HostSpec h : request.hosts()) hosts.add(new HostRun(h, this));
+    // hosts connect and check Java and the peer program while the file is hashed; they start their peers once
+    // the tracker and the seeder are up
+    hosts.forEach(hostThreads::execute);
+    EventLoopGroup group = new NioEventLoopGroup(2, new DefaultThreadFactory("herd-io", true));
+    try {
+      Hashing.Hashed hashed = Hashing.hashFile(request.file());
+      Metainfo meta = hashed.metainfo();
+      contentDigest = hashed.contentDigest();
+      info = meta.encodeInfo();
+      mode = FileMode.toBits(Files.getPosixFilePermissions(request.file()));
+      new SecureRandom().nextBytes(secret);
+      if (request.tls()) tls = RunCredentials.generate();
+      Admission admission = Admission.members(secret, tls);
+      try (PieceStore store = PieceStore.openForReading(request.file(), meta)) {
+        BitSet all = new BitSet();
+        all.set(0, meta.pieceCount());
+        try (Listening listening = listen(group, store, all, meta, admission)) {
+          trackerPort = listening.tracker.port();
+          serving.complete(null);
+          if (request.timeout().isZero()) {
+            finished.await();
+          } else if (!finished.await(request.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
+            for (HostRun h : hosts) h.abort("timed out after " + request.timeout().toSeconds() + " s");
+          }
         }
-      } finally {
-        end.countDown();
-        for (HostRun h : hosts) if (h.outcome() == null) h.abort("interrupted");
-        hostThreads.shutdown();
-        if (!hostThreads.awaitTermination(30, TimeUnit.SECONDS)) hostThreads.shutdownNow();
       }
     } finally {
+      end.countDown();
+      for (HostRun h : hosts) if (h.outcome() == null) h.abort("interrupted");
+      serving.completeExceptionally(new IOException("the run ended before the seeder was up")); // once it was, a no-op
+      hostThreads.shutdown();
+      if (!hostThreads.awaitTermination(30, TimeUnit.SECONDS)) hostThreads.shutdownNow();
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
     Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
@@ -187,6 +198,15 @@ public final class Push {
 
   void emit(PushEvent event) {
     listener.on(event);
+  }
+
+  /** Blocks until the tracker and the seeder are up; fails if they never will be in this run. */
+  void awaitServing() throws RemoteException, InterruptedException {
+    try {
+      serving.get();
+    } catch (ExecutionException e) {
+      throw new RemoteException(RemoteException.Kind.LOCAL, e.getCause().getMessage());
+    }
   }
 
   /** Blocks until the run ends: every host is done or failed, or the time is up. */

@@ -37,12 +37,18 @@ public final class Hashing {
     return (int) Math.max(MIN_PIECE, Math.min(MAX_PIECE, p));
   }
 
+  /** How many pieces of {@link #pieceLengthFor} a file of {@code length} bytes has. */
+  public static int pieceCountFor(long length) {
+    int pieceLength = pieceLengthFor(length);
+    return (int) ((length + pieceLength - 1) / pieceLength);
+  }
+
   /** Hashes {@code file}'s pieces on all cores. */
   public static Hashed hashFile(Path file) throws IOException {
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
       long length = ch.size();
       int pieceLength = pieceLengthFor(length);
-      int count = (int) ((length + pieceLength - 1) / pieceLength);
+      int count = pieceCountFor(length);
       byte[] sha1s = new byte[count * Metainfo.HASH_LENGTH];
       byte[][] sha256s = new byte[count][];
       try {

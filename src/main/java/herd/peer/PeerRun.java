@@ -37,10 +37,14 @@ public final class PeerRun {
 
   private final PeerConfig config;
   private final PrintStream out;
+  /** This host's memory of verified files, if herd gave one and there is a content digest to remember; else null. */
+  private final VerifiedFiles verified;
 
   public PeerRun(PeerConfig config, PrintStream out) {
     this.config = config;
     this.out = out;
+    this.verified = config.verifiedDir() == null || config.contentDigest() == null
+        ? null : new VerifiedFiles(Path.of(config.verifiedDir()));
   }
 
   /**
@@ -123,7 +127,6 @@ public final class PeerRun {
     if (!Files.isRegularFile(target)) return null;
     try {
       PieceStore store = PieceStore.openForReading(target, meta);
-      VerifiedFiles verified = verifiedFiles();
       if (verified != null && !config.fullCheck() && verified.vouchFor(target, config.contentDigest())) return store;
       byte[][] digests = IntStream.range(0, meta.pieceCount()).parallel().mapToObj(store::verify).toArray(byte[][]::new);
       boolean same = Arrays.stream(digests).allMatch(Objects::nonNull)
@@ -138,15 +141,9 @@ public final class PeerRun {
 
   /** The file is in place: remember it as verified and say so. */
   private void placed(Placement placement, long length) {
-    VerifiedFiles verified = verifiedFiles();
     if (verified != null) verified.remember(placement.target(), config.contentDigest());
     report(Report.PROGRESS, length);
     report(Report.DONE, placement.target());
-  }
-
-  /** This host's memory of verified files, if herd gave one and there is a content digest to remember. */
-  private VerifiedFiles verifiedFiles() {
-    return config.verifiedDir() == null || config.contentDigest() == null ? null : new VerifiedFiles(Path.of(config.verifiedDir()));
   }
 
   private static PieceStore fresh(Placement placement, Metainfo meta) throws IOException {

@@ -76,8 +76,7 @@ public final class Push {
     long start = System.nanoTime();
     peerJar = PeerProgram.load();
     long size = Files.size(request.file());
-    int pieceLength = Hashing.pieceLengthFor(size);
-    emit(new PushEvent.RunStarted(request.file().toString(), size, (int) ((size + pieceLength - 1) / pieceLength), request.hosts().size()));
+    emit(new PushEvent.RunStarted(request.file().toString(), size, Hashing.pieceCountFor(size), request.hosts().size()));
     finished = new CountDownLatch(request.hosts().size());
     ExecutorService hostThreads = Executors.newCachedThreadPool(new DefaultThreadFactory("herd-host", true));
     List<HostRun> hosts = new ArrayList<>();

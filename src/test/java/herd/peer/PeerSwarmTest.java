@@ -132,9 +132,7 @@ class PeerSwarmTest {
     Files.setLastModifiedTime(dest, java.nio.file.attribute.FileTime.fromMillis(1_000_000));
     Object inode = Files.getAttribute(dest, "unix:ino");
     Running p = new Running(config(dest.toString(), 0600));
-    p.awaitLine("done ", 30);
-    p.stop.complete(null);
-    assertEquals(0, p.status.get(10, TimeUnit.SECONDS), p.output());
+    p.awaitDoneAndStop();
     assertEquals(inode, Files.getAttribute(dest, "unix:ino"));
     assertEquals(1_000_000, Files.getLastModifiedTime(dest).toMillis(), "the file was rewritten");
     assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dest)));
@@ -147,9 +145,7 @@ class PeerSwarmTest {
     changed[changed.length / 2] ^= 1;
     Files.write(dest, changed);
     Running p = new Running(config(dest.toString(), 0644));
-    p.awaitLine("done ", 30);
-    p.stop.complete(null);
-    assertEquals(0, p.status.get(10, TimeUnit.SECONDS), p.output());
+    p.awaitDoneAndStop();
     assertArrayEquals(Files.readAllBytes(source), Files.readAllBytes(dest));
   }
 
@@ -157,9 +153,7 @@ class PeerSwarmTest {
   void aRememberedFileIsTrustedWithoutHashingUnlessAFullCheckIsAsked() throws Exception {
     Path dest = Files.createDirectories(dir.resolve("host")).resolve("app.bin");
     Running first = new Running(config(dest.toString(), 0644));
-    first.awaitLine("done ", 30);
-    first.stop.complete(null);
-    assertEquals(0, first.status.get(10, TimeUnit.SECONDS), first.output());
+    first.awaitDoneAndStop();
     // a byte changes behind herd's back, and the memory is made to vouch for the changed file: this stands for a
     // memory that is wrong, which only --full-check can get past
     byte[] changed = Files.readAllBytes(source);
@@ -168,15 +162,11 @@ class PeerSwarmTest {
     new VerifiedFiles(dir.resolve("verified")).remember(dest, contentDigest);
 
     Running trusting = new Running(config(dest.toString(), 0644));
-    trusting.awaitLine("done ", 30);
-    trusting.stop.complete(null);
-    assertEquals(0, trusting.status.get(10, TimeUnit.SECONDS), trusting.output());
+    trusting.awaitDoneAndStop();
     assertArrayEquals(changed, Files.readAllBytes(dest), "the remembered file was read after all");
 
     Running checking = new Running(config(dest.toString(), 0644, true));
-    checking.awaitLine("done ", 30);
-    checking.stop.complete(null);
-    assertEquals(0, checking.status.get(10, TimeUnit.SECONDS), checking.output());
+    checking.awaitDoneAndStop();
     assertArrayEquals(Files.readAllBytes(source), Files.readAllBytes(dest));
   }
 
@@ -189,9 +179,7 @@ class PeerSwarmTest {
         java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE)) {
       held.lock();
       Running p = new Running(config(host.resolve("app.bin").toString(), 0644));
-      p.awaitLine("done ", 30);
-      p.stop.complete(null);
-      assertEquals(0, p.status.get(10, TimeUnit.SECONDS), p.output());
+      p.awaitDoneAndStop();
       assertFalse(Files.exists(abandoned), "the abandoned temporary file is still there");
       assertTrue(Files.exists(live), "a live peer's temporary file was removed");
     }
@@ -241,6 +229,13 @@ class PeerSwarmTest {
       synchronized (out) {
         return out.toString(StandardCharsets.UTF_8);
       }
+    }
+
+    /** Waits until the peer placed its file, then stops it and checks that it exited 0. */
+    void awaitDoneAndStop() throws Exception {
+      awaitLine("done ", 30);
+      stop.complete(null);
+      assertEquals(0, status.get(10, TimeUnit.SECONDS), output());
     }
 
     void awaitLine(String prefix, int seconds) throws InterruptedException {

@@ -10,9 +10,12 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * The announced peers of one torrent, keyed by peer id, and the policy for handing them out: every other live peer,
- * in random order, up to the requester's {@code numwant}. A peer expires when it hasn't announced for three
- * intervals. Times are monotonic nanoseconds ({@link System#nanoTime()}). Safe for use from several threads.
+ * The announced peers of one torrent, keyed by peer id, and the policy for handing them out: in random order, up to
+ * the requester's {@code numwant}, the live peers that joined before the requester, and those that have the whole
+ * content. A peer that joins dials those already there, and they hear of it by its connection, so each pair of
+ * peers is dialed once, not from both ends (each dial costs a TLS handshake). Complete peers never dial, so they are
+ * handed to everyone. A peer expires when it hasn't announced for three intervals, and joins anew, last, when it
+ * announces again. Times are monotonic nanoseconds ({@link System#nanoTime()}). Safe for use from several threads.
  */
 final class Swarm {
   private final long ttlNanos;
@@ -36,10 +39,16 @@ final class Swarm {
       peers.put(key, new Entry(peer, request.left(), nowNanos));
     }
     int complete = 0;
+    boolean earlier = true;
     List<Peer> others = new ArrayList<>();
     for (Map.Entry<ByteBuffer, Entry> e : peers.entrySet()) {
-      if (e.getValue().left() == 0) complete++;
-      if (!e.getKey().equals(key)) others.add(e.getValue().peer());
+      boolean isComplete = e.getValue().left() == 0;
+      if (isComplete) complete++;
+      if (e.getKey().equals(key)) {
+        earlier = false;
+      } else if (earlier || isComplete) {
+        others.add(e.getValue().peer());
+      }
     }
     Collections.shuffle(others, random);
     int wanted = request.event() == AnnounceRequest.Event.STOPPED ? 0 : Math.min(request.numwant(), others.size());

@@ -31,12 +31,51 @@ class SwarmTest {
   }
 
   @Test
-  void handsOutEveryOtherPeerButNeverTheRequester() {
+  void handsOutThePeersThatJoinedEarlierButNeverTheRequester() {
     announce(1, 5, Event.STARTED, 0);
     announce(2, 5, Event.STARTED, 0);
-    Swarm.Handout h = announce(3, 5, Event.STARTED, 0);
-    assertEquals(Set.of(6001, 6002), ports(h));
-    assertEquals(Set.of(6002, 6003), ports(announce(1, 5, Event.NONE, 0)));
+    assertEquals(Set.of(6001, 6002), ports(announce(3, 5, Event.STARTED, 0)));
+    assertEquals(Set.of(), ports(announce(1, 5, Event.NONE, 0)));
+    assertEquals(Set.of(6001), ports(announce(2, 5, Event.NONE, 0)));
+  }
+
+  @Test
+  void eachPairOfIncompletePeersIsHandedOutToOneSideOnly() {
+    Swarm s = new Swarm(INTERVAL, new Random(3));
+    Random order = new Random(5);
+    int n = 30;
+    Set<List<Integer>> handedOut = new HashSet<>();
+    for (int round = 0; round < 4; round++) {
+      for (int i = 0; i < 3 * n; i++) {
+        int p = 1 + order.nextInt(n);
+        for (Peer got : s.announce(request(p, "10.0.0." + p, 6000 + p, 5, Event.NONE, 200), round).peers()) {
+          handedOut.add(List.of(p, got.port() - 6000));
+        }
+      }
+    }
+    for (int a = 1; a <= n; a++) {
+      for (int b = a + 1; b <= n; b++) {
+        boolean ab = handedOut.contains(List.of(a, b));
+        boolean ba = handedOut.contains(List.of(b, a));
+        assertTrue(ab != ba, "peers " + a + " and " + b + ": " + (ab ? "both dial" : "neither dials"));
+      }
+    }
+  }
+
+  @Test
+  void completePeersAreHandedOutToEveryone() {
+    announce(1, 5, Event.STARTED, 0);
+    announce(2, 0, Event.STARTED, 0);
+    announce(3, 5, Event.STARTED, 0);
+    assertEquals(Set.of(6002), ports(announce(1, 5, Event.NONE, 0)));
+    assertEquals(Set.of(6001, 6002), ports(announce(3, 5, Event.NONE, 0)));
+  }
+
+  @Test
+  void aPeerThatExpiredJoinsAgainLast() {
+    announce(1, 5, Event.STARTED, 0);
+    announce(2, 5, Event.STARTED, TTL);
+    assertEquals(Set.of(6002), ports(announce(1, 5, Event.NONE, TTL + 1)));
   }
 
   @Test

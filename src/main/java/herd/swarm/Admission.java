@@ -1,9 +1,5 @@
 package herd.swarm;
 
-import io.netty.buffer.ByteBufAllocator;
-import io.netty.handler.ssl.ClientAuth;
-import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -12,9 +8,11 @@ import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.util.Arrays;
 import java.util.HexFormat;
-import java.util.List;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509KeyManager;
@@ -30,15 +28,14 @@ public final class Admission {
   private static final byte[] PREFIX = "-HD0100-".getBytes(StandardCharsets.US_ASCII);
   private static final int NONCE = 6;
   private static final int MAC = 20 - PREFIX.length - NONCE;
-  private static final String PROTOCOL = "TLSv1.3";
+  private static final String[] PROTOCOLS = {"TLSv1.3"};
   /** AES-128-GCM: the cheapest suite on CPUs with AES instructions, and plenty for a key that lives one run. */
-  private static final List<String> CIPHERS = List.of("TLS_AES_128_GCM_SHA256");
+  private static final String[] CIPHERS = {"TLS_AES_128_GCM_SHA256"};
 
   private final byte[] secret;
   private final X509KeyManager key;
   private final TrustManager trust;
-  private SslContext server;
-  private SslContext client;
+  private SSLContext context;
 
   private Admission(byte[] secret, X509KeyManager key, TrustManager trust) {
     this.secret = secret;
@@ -95,14 +92,26 @@ public final class Admission {
     return HexFormat.of().formatHex(hmac(secret, "herd tracker".getBytes(StandardCharsets.US_ASCII)));
   }
 
-  synchronized SslHandler sslHandler(ByteBufAllocator alloc, boolean outgoing) throws SSLException {
-    if (server == null) {
-      server = SslContextBuilder.forServer(key).clientAuth(ClientAuth.REQUIRE).trustManager(trust)
-          .protocols(PROTOCOL).ciphers(CIPHERS).build();
-      client = SslContextBuilder.forClient().keyManager(key).trustManager(trust)
-          .protocols(PROTOCOL).ciphers(CIPHERS).build();
+  /**
+   * A TLS handler for one connection, on the JDK's own {@link SSLContext}: Netty's SSL contexts would cost every
+   * process a probe of the JDK (a PKCS#12 key store with 10,000 rounds of key derivation, and their JIT compiling)
+   * and a load of the system's trusted CAs, none of which a pinned certificate needs.
+   */
+  synchronized SslHandler sslHandler(boolean outgoing) throws SSLException {
+    if (context == null) {
+      try {
+        context = SSLContext.getInstance(PROTOCOLS[0]);
+        context.init(new KeyManager[] {key}, new TrustManager[] {trust}, null);
+      } catch (GeneralSecurityException e) {
+        throw new SSLException("cannot set up TLS: " + e.getMessage(), e);
+      }
     }
-    return outgoing ? client.newHandler(alloc) : server.newHandler(alloc);
+    SSLEngine engine = context.createSSLEngine();
+    engine.setUseClientMode(outgoing);
+    if (!outgoing) engine.setNeedClientAuth(true);
+    engine.setEnabledProtocols(PROTOCOLS);
+    engine.setEnabledCipherSuites(CIPHERS);
+    return new SslHandler(engine);
   }
 
   private byte[] mac(byte[] infoHash, byte[] peerId) {

@@ -318,7 +318,10 @@ public final class Swarm implements AutoCloseable {
     return new ChannelInitializer<>() {
       @Override
       protected void initChannel(SocketChannel ch) throws SSLException {
-        if (admission.tls()) ch.pipeline().addLast(admission.sslHandler(outgoing));
+        if (admission.tls()) {
+          ch.config().setAllocator(HeapAllocator.INSTANCE);
+          ch.pipeline().addLast(admission.sslHandler(outgoing));
+        }
         ch.pipeline().addLast(new WireDecoder(maxMessage), new WireEncoder(), new PeerConnection(Swarm.this, outgoing));
       }
     };

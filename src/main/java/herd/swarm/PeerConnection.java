@@ -194,11 +194,16 @@ final class PeerConnection extends SimpleChannelInboundHandler<Object> {
     ctx.flush();
   }
 
-  /** Requests more blocks until the pipeline is full (written, not flushed). */
+  /**
+   * Requests more blocks until the pipeline is full (written, not flushed), once a quarter of it is free rather than
+   * after every block: the picker is asked for a quarter of the pipeline at a time, and the other three quarters keep
+   * the link busy meanwhile.
+   */
   void fill() {
     if (choked || peerId == null) return;
-    int room = swarm.options().pipeline() - outstanding.size();
-    if (room <= 0) return;
+    int pipeline = swarm.options().pipeline();
+    int room = pipeline - outstanding.size();
+    if (room < Math.max(1, pipeline / 4)) return;
     List<Block> blocks = swarm.picker().next(this, peerHas, room, outstanding);
     for (Block b : blocks) {
       outstanding.add(b);

@@ -2,9 +2,7 @@ package herd.swarm;
 
 import java.util.ArrayList;
 import java.util.BitSet;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.function.IntUnaryOperator;
@@ -21,7 +19,9 @@ public final class PiecePicker {
   private final Random random;
   private final int[] availability;
   private final BitSet have = new BitSet();
-  private final Map<Integer, Partial> partials = new HashMap<>();
+  /** Pieces started and not yet verified, by index (null for the others), and the same in the order started. */
+  private final Partial[] started;
+  private final List<Partial> partials = new ArrayList<>();
 
   /** @param pieceLength the length in bytes of each piece, by index */
   public PiecePicker(int pieceCount, IntUnaryOperator pieceLength, Random random) {
@@ -29,6 +29,7 @@ public final class PiecePicker {
     this.pieceLength = pieceLength;
     this.random = random;
     this.availability = new int[pieceCount];
+    this.started = new Partial[pieceCount];
   }
 
   public void addAvailability(BitSet pieces) {
@@ -77,7 +78,7 @@ public final class PiecePicker {
    */
   public List<Block> next(Object peer, BitSet peerHas, int max, Set<Block> outstanding) {
     List<Block> out = new ArrayList<>();
-    for (Partial p : partials.values()) {
+    for (Partial p : partials) {
       if (out.size() >= max) return out;
       if (p.owner == peer) p.take(out, max);
     }
@@ -85,10 +86,11 @@ public final class PiecePicker {
       int piece = rarestUnstarted(peerHas);
       if (piece < 0) break;
       Partial p = new Partial(piece, peer);
-      partials.put(piece, p);
+      started[piece] = p;
+      partials.add(p);
       p.take(out, max);
     }
-    for (Partial p : partials.values()) {
+    for (Partial p : partials) {
       if (out.size() >= max) return out;
       if (peerHas.get(p.piece)) {
         if (p.owner == null) p.owner = peer;
@@ -96,7 +98,7 @@ public final class PiecePicker {
       }
     }
     if (endgame()) {
-      for (Partial p : partials.values()) {
+      for (Partial p : partials) {
         if (out.size() >= max) break;
         if (peerHas.get(p.piece)) p.takeDuplicates(out, max, outstanding);
       }
@@ -106,14 +108,14 @@ public final class PiecePicker {
 
   /** Whether {@code block} is still wanted: not yet received and its piece not yet verified. */
   public boolean wanted(Block block) {
-    Partial p = partials.get(block.piece());
+    Partial p = block.piece() >= 0 && block.piece() < pieceCount ? started[block.piece()] : null;
     return p != null && block.begin() % Block.SIZE == 0 && block.index() < p.blocks
         && !p.received.get(block.index()) && p.block(block.index()).equals(block);
   }
 
   /** Records a {@linkplain #wanted wanted} block. Returns true when that completes its piece, ready to verify. */
   public boolean received(Block block) {
-    Partial p = partials.get(block.piece());
+    Partial p = started[block.piece()];
     p.received.set(block.index());
     p.requested.set(block.index());
     return p.received.cardinality() == p.blocks;
@@ -121,23 +123,30 @@ public final class PiecePicker {
 
   /** A request that will not be answered (peer choked us or went away): the block is free again. */
   public void cancelled(Block block) {
-    Partial p = partials.get(block.piece());
+    Partial p = started[block.piece()];
     if (p != null && !p.received.get(block.index())) p.requested.clear(block.index());
   }
 
   /** The peer is gone; pieces it started may be taken by anyone. */
   public void peerGone(Object peer) {
-    for (Partial p : partials.values()) if (p.owner == peer) p.owner = null;
+    for (Partial p : partials) if (p.owner == peer) p.owner = null;
   }
 
   public void verified(int piece) {
-    partials.remove(piece);
+    forget(piece);
     have.set(piece);
   }
 
   /** The piece failed its hash: every block of it is fetched again. */
   public void failed(int piece) {
-    partials.remove(piece);
+    forget(piece);
+  }
+
+  private void forget(int piece) {
+    Partial p = started[piece];
+    if (p == null) return;
+    started[piece] = null;
+    partials.remove(p);
   }
 
   /** Rarest piece that {@code peerHas}, we lack, and nobody started; ties at random. -1 if none. */
@@ -146,7 +155,7 @@ public final class PiecePicker {
     int bestAvailability = Integer.MAX_VALUE;
     int ties = 0;
     for (int i = peerHas.nextSetBit(0); i >= 0 && i < pieceCount; i = peerHas.nextSetBit(i + 1)) {
-      if (have.get(i) || partials.containsKey(i)) continue;
+      if (have.get(i) || started[i] != null) continue;
       int a = availability[i];
       if (a < bestAvailability) {
         best = i;
@@ -184,7 +193,7 @@ public final class PiecePicker {
     void takeDuplicates(List<Block> out, int max, Set<Block> outstanding) {
       for (int b = received.nextClearBit(0); b < blocks && out.size() < max; b = received.nextClearBit(b + 1)) {
         Block block = block(b);
-        if (!outstanding.contains(block)) out.add(block);
+        if (!outstanding.contains(block) && !out.contains(block)) out.add(block);
       }
     }
 

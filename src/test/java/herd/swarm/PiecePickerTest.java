@@ -135,6 +135,16 @@ class PiecePickerTest {
   }
 
   @Test
+  void oneCallNeverAsksForTheSameBlockTwice() {
+    PiecePicker p = picker(2, 11);
+    p.addAvailability(all(2));
+    List<Block> blocks = p.next("a", all(2), 100, Set.of());
+    assertTrue(p.endgame());
+    assertEquals(8, blocks.size());
+    assertEquals(8, new HashSet<>(blocks).size(), blocks.toString());
+  }
+
+  @Test
   void blocksThatDoNotMatchARequestShapeAreNotWanted() {
     PiecePicker p = picker(1, 10);
     p.addAvailability(all(1));
@@ -142,6 +152,8 @@ class PiecePickerTest {
     assertFalse(p.wanted(new Block(0, 1, Block.SIZE)));
     assertFalse(p.wanted(new Block(0, 0, Block.SIZE + 1)));
     assertFalse(p.wanted(new Block(0, 4 * Block.SIZE, Block.SIZE)));
+    assertFalse(p.wanted(new Block(1, 0, Block.SIZE)));
+    assertFalse(p.wanted(new Block(-1, 0, Block.SIZE)));
     assertNotEquals(null, p.next("b", all(1), 1, Set.of()));
   }
 }

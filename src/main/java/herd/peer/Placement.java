@@ -8,8 +8,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.util.EnumSet;
 import java.util.HexFormat;
+import java.util.Set;
 
 /**
  * Where the content is written and how it lands: in a hidden temporary file next to the target, renamed over the
@@ -20,6 +25,8 @@ final class Placement {
   private static final System.Logger LOG = System.getLogger(Placement.class.getName());
   private static final String TEMP_INFIX = ".herd-";
   private static final String TEMP_SUFFIX = ".part";
+  private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY =
+      PosixFilePermissions.asFileAttribute(EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE));
 
   private final Path target;
   private final Path temp;
@@ -47,9 +54,13 @@ final class Placement {
     return new Placement(target, dir.resolve(prefix + HexFormat.of().formatHex(random) + TEMP_SUFFIX));
   }
 
-  /** Creates the temporary file and locks it for as long as this peer runs. */
+  /**
+   * Creates the temporary file, readable and writable by its owner alone whatever the umask (it gets its final mode
+   * just before the rename, as rsync does: another local user must not read the content while it arrives), and locks
+   * it for as long as this peer runs.
+   */
   void lockTemp() throws IOException {
-    lock = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    lock = FileChannel.open(temp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), OWNER_ONLY);
     if (lock.tryLock() == null) throw new IOException("cannot lock " + temp);
   }
 

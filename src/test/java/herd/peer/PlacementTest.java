@@ -1,0 +1,23 @@
+package herd.peer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PlacementTest {
+  @TempDir Path dir;
+
+  @Test
+  void theTemporaryFileIsOwnerOnlyWhileItIsWrittenAndGetsItsModeAtTheRename() throws Exception {
+    Placement placement = Placement.prepare(dir.resolve("app.bin").toString(), "app.bin");
+    placement.lockTemp();
+    // whatever the umask (022 here: a plain create would give rw-r--r--), nobody else may read the arriving bytes
+    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(placement.temp())));
+    placement.commit(0644);
+    assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("app.bin"))));
+  }
+}

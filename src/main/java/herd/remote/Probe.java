@@ -2,34 +2,83 @@ package herd.remote;
 
 /**
  * What one round trip learns about a host: which java a login shell finds and what it says its version is, and
- * optionally the absolute cache directory and the size of a cached jar there ({@code -1} if absent). Lines are tagged,
- * so whatever a login profile prints is ignored.
+ * optionally the peer program's cache: its absolute physical directory, why that directory is unsafe (null if it is
+ * safe or does not exist yet), and whether the jar cached there is the one herd would upload. Lines are tagged, so
+ * whatever a login profile prints is ignored.
  */
-record Probe(String dir, String javaPath, String versionOutput, long jarSize) {
+record Probe(String dir, String javaPath, String versionOutput, String unsafe, boolean jarVerified) {
   private static final String JAVA =
       "if j=$(command -v java); then printf 'herd-java=%s\\n' \"$j\"; "
           + "\"$j\" -version 2>&1 | sed 's/^/herd-version=/'; fi";
+
+  /**
+   * A POSIX sh function, {@code herd_unsafe PATH}, that prints why PATH cannot be trusted, like OpenSSH's StrictModes:
+   * PATH and every directory above it must be owned by root or the login user and not writable by group or others
+   * (a sticky directory such as {@code /tmp} is fine, since others cannot rename what they do not own in it).
+   */
+  private static final String UNSAFE =
+      "herd_unsafe() { herd_me=$(id -u); herd_p=$1; while :; do"
+          + " herd_s=$(stat -c '%u %a %f' \"$herd_p\") || { echo \"cannot stat $herd_p\"; return 0; }; set -- $herd_s"
+          + "; if [ \"$1\" != 0 ] && [ \"$1\" != \"$herd_me\" ]; then"
+          + " echo \"$herd_p is owned by uid $1, neither root nor $(id -un)\"; return 0; fi"
+          + "; if [ $((0x$3 & 022)) != 0 ] && [ $((0x$3 & 01000)) = 0 ]; then"
+          + " echo \"$herd_p is writable by others (mode $2)\"; return 0; fi"
+          + "; [ \"$herd_p\" = / ] && return 0; herd_p=$(dirname \"$herd_p\"); done; }";
+
+  /**
+   * Prints {@code herd-jar=ok} when {@code $dir/NAME} is a regular file (not a link), owned by root or the login user,
+   * not writable by others, and its SHA-256 is {@code sha256}.
+   */
+  private static String jarCheck(String name, String sha256) {
+    String jar = "\"$dir\"/" + Shell.quote(name);
+    return "if [ -f " + jar + " ] && [ ! -L " + jar + " ] && [ -z \"$(herd_unsafe " + jar + ")\" ]"
+        + " && [ \"$(sha256sum < " + jar + " 2>/dev/null | cut -c1-64)\" = " + sha256 + " ]; then echo herd-jar=ok; fi";
+  }
 
   /** A POSIX sh script for the java check alone. */
   static String javaScript() {
     return JAVA;
   }
 
-  /** A POSIX sh script for the java check plus the cached jar {@code jarName} in {@code remoteDir}. */
-  static String jarScript(String remoteDir, String jarName) {
-    return JAVA
+  /**
+   * A POSIX sh script for the java check plus the cached jar {@code jarName} of digest {@code sha256} in {@code
+   * remoteDir}. An existing directory is reported by its physical path, with no symbolic links, and checked.
+   */
+  static String jarScript(String remoteDir, String jarName, String sha256) {
+    return JAVA + "; " + UNSAFE
         + "; dir=" + Shell.dirExpression(remoteDir)
         + "; case $dir in /*) ;; *) dir=\"$PWD/$dir\";; esac"
+        + "; if [ -d \"$dir\" ]; then dir=$(cd \"$dir\" && pwd -P) || exit 1"
+        + "; why=$(herd_unsafe \"$dir\"); if [ -n \"$why\" ]; then printf 'herd-unsafe=%s\\n' \"$why\"; fi"
+        + "; " + jarCheck(jarName, sha256) + "; fi"
+        + "; printf 'herd-dir=%s\\n' \"$dir\"";
+  }
+
+  /**
+   * A POSIX sh script that stores its stdin as {@code jarName} in {@code dir}, created owner-only if missing, through a
+   * temporary file renamed into place once its digest is {@code sha256}, so concurrent runs never see a partial jar.
+   * The directory is checked after it is created and before anything is written; an unsafe one gets nothing and is
+   * reported as by {@link #jarScript}.
+   */
+  static String uploadScript(String dir, String jarName, String sha256) {
+    return UNSAFE + "; umask 077; dir=" + Shell.quote(dir)
+        + "; mkdir -p \"$dir\" && dir=$(cd \"$dir\" && pwd -P) || exit 1"
         + "; printf 'herd-dir=%s\\n' \"$dir\""
-        + "; if [ -f \"$dir\"/" + Shell.quote(jarName) + " ]; then"
-        + " printf 'herd-jar-size=%s\\n' \"$(wc -c < \"$dir\"/" + Shell.quote(jarName) + ")\"; fi";
+        + "; why=$(herd_unsafe \"$dir\"); if [ -n \"$why\" ]; then printf 'herd-unsafe=%s\\n' \"$why\"; exit 0; fi"
+        + "; target=\"$dir\"/" + Shell.quote(jarName) + "; tmp=\"$target.$$.tmp\"; trap 'rm -f \"$tmp\"' EXIT"
+        + "; command -v sha256sum >/dev/null || { echo 'sha256sum not found: herd needs it to check its peer program' >&2;"
+        + " exit 1; }; cat > \"$tmp\" || exit 1"
+        + "; got=$(sha256sum < \"$tmp\" | cut -c1-64)"
+        + "; if [ \"$got\" != " + sha256 + " ]; then echo \"received a jar of SHA-256 $got, not " + sha256 + "\" >&2;"
+        + " exit 1; fi; mv -f \"$tmp\" \"$target\"";
   }
 
   static Probe parse(String output) {
     String dir = null;
     String javaPath = null;
     StringBuilder version = new StringBuilder();
-    long jarSize = -1;
+    String unsafe = null;
+    boolean jarVerified = false;
     for (String line : output.split("\n")) {
       if (line.startsWith("herd-dir=")) {
         dir = value(line);
@@ -37,11 +86,13 @@ record Probe(String dir, String javaPath, String versionOutput, long jarSize) {
         javaPath = value(line);
       } else if (line.startsWith("herd-version=")) {
         version.append(value(line)).append('\n');
-      } else if (line.startsWith("herd-jar-size=")) {
-        jarSize = Long.parseLong(value(line).strip());
+      } else if (line.startsWith("herd-unsafe=")) {
+        unsafe = value(line);
+      } else if (line.equals("herd-jar=ok")) {
+        jarVerified = true;
       }
     }
-    return new Probe(dir, javaPath, version.toString(), jarSize);
+    return new Probe(dir, javaPath, version.toString(), unsafe, jarVerified);
   }
 
   private static String value(String line) {

@@ -13,6 +13,8 @@ public final class RemoteException extends Exception {
     AUTH_FAILED(false),
     NO_JAVA(false),
     OLD_JAVA(false),
+    /** A path herd would run from is one that another user on the host can write. */
+    UNSAFE(false),
     /** A remote command exited non-zero or could not be run. */
     COMMAND_FAILED(true),
     /** A problem on this machine: an unreadable identity, an unusable known_hosts file. */

@@ -123,24 +123,35 @@ public final class RemoteSession implements AutoCloseable {
 
   /**
    * Makes sure {@code jar} is cached on the host as {@code <remoteDir>/herd-peer-<first 16 hex of its sha256>.jar};
-   * {@code remoteDir} may start with {@code ~/}, and a relative one is under the remote home. A file already there with
-   * the right size is trusted; otherwise the jar is uploaded to a temporary name and moved into place, so concurrent
-   * runs never see a partial jar. The same round trip checks java, failing as {@link #javaVersion()} does before any
-   * upload.
+   * {@code remoteDir} may start with {@code ~/}, and a relative one is under the remote home. A cached jar is used only
+   * if its SHA-256 checks out on the host; otherwise (missing, damaged, or replaced) it is uploaded to a temporary name,
+   * checked, and moved into place, so concurrent runs never see a partial jar. The cache directory, created owner-only
+   * if missing, must be one that no other user can write (as OpenSSH's StrictModes asks of {@code ~/.ssh}): else the
+   * host fails with UNSAFE and nothing is uploaded or run. The same round trip checks java, failing as {@link
+   * #javaVersion()} does before any upload. The returned path has no symbolic links.
    */
   public synchronized PeerJar ensureJar(byte[] jar, String remoteDir) throws RemoteException {
-    String name = "herd-peer-" + HexFormat.of().formatHex(sha256(jar)).substring(0, 16) + ".jar";
-    Probe probe = Probe.parse(run("sh -lc " + Shell.quote(Probe.jarScript(remoteDir, name)), "checking the peer jar"));
+    String sha256 = HexFormat.of().formatHex(sha256(jar));
+    String name = "herd-peer-" + sha256.substring(0, 16) + ".jar";
+    Probe probe = Probe.parse(run("sh -lc " + Shell.quote(Probe.jarScript(remoteDir, name, sha256)), "checking the peer jar"));
     javaProbe = probe;
     checkJava(probe);
-    String path = probe.dir().endsWith("/") ? probe.dir() + name : probe.dir() + "/" + name;
-    if (probe.jarSize() == jar.length) {
-      log.debug("{}: {} already cached", host, path);
-      return new PeerJar(path, false);
+    refuseUnsafe(probe);
+    if (probe.jarVerified()) {
+      log.debug("{}: {}/{} already cached", host, probe.dir(), name);
+      return new PeerJar(probe.dir() + "/" + name, false);
     }
-    upload(jar, probe.dir(), name);
-    log.debug("{}: uploaded {} ({} bytes)", host, path, jar.length);
-    return new PeerJar(path, true);
+    Probe stored = upload(jar, probe.dir(), name, sha256);
+    refuseUnsafe(stored);
+    log.debug("{}: uploaded {}/{} ({} bytes)", host, stored.dir(), name, jar.length);
+    return new PeerJar(stored.dir() + "/" + name, true);
+  }
+
+  private static void refuseUnsafe(Probe probe) throws RemoteException {
+    if (probe.unsafe() != null) {
+      throw new RemoteException(RemoteException.Kind.UNSAFE, "refusing the peer program cache " + probe.dir() + ": "
+          + probe.unsafe() + " (another user could replace what herd runs; choose another --remote-path)");
+    }
   }
 
   private static int checkJava(Probe probe) throws RemoteException {
@@ -161,15 +172,10 @@ public final class RemoteSession implements AutoCloseable {
     return major.getAsInt();
   }
 
-  private void upload(byte[] jar, String dir, String name) throws RemoteException {
-    String script = "dir=" + Shell.quote(dir) + "; target=\"$dir\"/" + Shell.quote(name)
-        + "; tmp=\"$target.$$.tmp\"; trap 'rm -f \"$tmp\"' EXIT"
-        + "; mkdir -p \"$dir\" && cat > \"$tmp\" && size=$(wc -c < \"$tmp\")"
-        + " && if [ \"$size\" -eq " + jar.length + " ]; then mv -f \"$tmp\" \"$target\";"
-        + " else echo \"received $size of " + jar.length + " bytes\" >&2; exit 1; fi";
+  private Probe upload(byte[] jar, String dir, String name, String sha256) throws RemoteException {
     String what = "uploading the peer jar to " + dir;
     try {
-      Session.Command command = exec("sh -c " + Shell.quote(script));
+      Session.Command command = exec("sh -c " + Shell.quote(Probe.uploadScript(dir, name, sha256)));
       try {
         IOException writeFailure = null;
         try (OutputStream stdin = command.getOutputStream()) {
@@ -179,10 +185,11 @@ public final class RemoteSession implements AutoCloseable {
         } catch (IOException e) {
           writeFailure = e;
         }
-        finish(command, what);
+        String out = finish(command, what);
         if (writeFailure != null) {
           throw writeFailure;
         }
+        return Probe.parse(out);
       } finally {
         closeQuietly(command);
       }

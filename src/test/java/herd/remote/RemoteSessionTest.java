@@ -14,6 +14,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
@@ -195,12 +196,50 @@ final class RemoteSessionTest {
         Files.write(Path.of(first.path()), new byte[] {1, 2, 3});
         assertEquals(new PeerJar(first.path(), true), session.ensureJar(jar, remoteDir));
         assertArrayEquals(jar, Files.readAllBytes(Path.of(first.path())));
+
+        byte[] planted = jar.clone(); // same size, other bytes: the cache trusts the digest, not the size
+        planted[planted.length / 2] ^= 1;
+        Files.write(Path.of(first.path()), planted);
+        assertEquals(new PeerJar(first.path(), true), session.ensureJar(jar, remoteDir));
+        assertArrayEquals(jar, Files.readAllBytes(Path.of(first.path())));
         try (var files = Files.list(Path.of(first.path()).getParent())) {
           assertEquals(1, files.count(), "no temporary files left");
         }
       } finally {
         session.run("rm -rf " + Shell.dirExpression(remoteDir));
       }
+    }
+  }
+
+  @Test
+  void aCacheDirectoryOthersCanWriteIsRefusedAndGetsNothing() throws Exception {
+    Path shared = Files.createDirectories(tmp.resolve("shared"));
+    Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
+    try (RemoteSession session = RemoteSession.connect(sshd.host(), sshd.options())) {
+      RemoteException e = assertThrows(RemoteException.class, () -> session.ensureJar(new byte[] {1, 2}, shared.toString()));
+      assertEquals(RemoteException.Kind.UNSAFE, e.kind());
+      assertEquals("refusing the peer program cache " + shared + ": " + shared + " is writable by others (mode 777)"
+          + " (another user could replace what herd runs; choose another --remote-path)", e.getMessage());
+      try (var files = Files.list(shared)) {
+        assertEquals(0, files.count());
+      }
+      Path inside = shared.resolve("new"); // created by herd under an unsafe parent: refused before anything is written
+      assertThrows(RemoteException.class, () -> session.ensureJar(new byte[] {1, 2}, inside.toString()));
+      try (var files = Files.list(inside)) {
+        assertEquals(0, files.count());
+      }
+    }
+  }
+
+  @Test
+  void aStickyDirectoryLikeTmpIsFineAndTheJarPathHasNoSymbolicLinks() throws Exception {
+    Path sticky = Files.createDirectories(tmp.resolve("sticky"));
+    new ProcessBuilder("chmod", "1777", sticky.toString()).start().waitFor();
+    Path link = Files.createSymbolicLink(tmp.resolve("link"), sticky);
+    try (RemoteSession session = RemoteSession.connect(sshd.host(), sshd.options())) {
+      PeerJar jar = session.ensureJar(new byte[] {1, 2, 3}, link.resolve("cache").toString());
+      assertEquals(sticky.toRealPath().resolve("cache").toString(), jar.dir());
+      assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(Path.of(jar.dir()))));
     }
   }
 

@@ -13,6 +13,8 @@ import herd.remote.SshOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -83,6 +85,11 @@ final class HerdCommand implements Callable<Integer> {
   @Option(names = "--port", paramLabel = "PORT|LO-HI", description = "Ports the tracker and seeder listen on (default: any free port).")
   String port;
 
+  @Option(names = "--bind", paramLabel = "ADDRESS",
+      description = "The one address the tracker and seeder listen on, 0.0.0.0 or :: for all "
+          + "(default: each local address a host's SSH connection came in on).")
+  String bind;
+
   @Option(names = "--remote-path", paramLabel = "DIR", description = "Where hosts cache the peer program.")
   String remotePath = PushRequest.DEFAULT_REMOTE_PATH;
 
@@ -138,8 +145,17 @@ final class HerdCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new InvalidPushException("--port: " + e.getMessage());
     }
-    return new PushRequest(file, dest, hosts(), ssh, parallel, retry, ports, remotePath, Duration.ofSeconds(timeout), !noTls,
+    return new PushRequest(file, dest, hosts(), ssh, parallel, retry, ports, bindAddress(), remotePath, Duration.ofSeconds(timeout), !noTls,
         fullCheck);
+  }
+
+  private InetAddress bindAddress() throws InvalidPushException {
+    if (bind == null) return null;
+    try {
+      return InetAddress.getByName(bind);
+    } catch (UnknownHostException e) {
+      throw new InvalidPushException("--bind: no such address " + bind);
+    }
   }
 
   private List<HostSpec> hosts() throws IOException, InvalidPushException {

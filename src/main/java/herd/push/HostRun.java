@@ -13,8 +13,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.net.Inet6Address;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -90,10 +88,10 @@ final class HostRun implements Runnable {
       if (outcome.get() != null) return; // aborted while connecting
       PeerJar jar = session.ensureJar(run.peerJar(), run.request().remotePath());
       run.awaitServing();
+      PeerConfig config = run.peerConfig(session.localAddress(), jar.dir() + "/verified");
       RemoteProcess peer = session.start("exec " + Shell.quote(session.javaPath()) + " " + PeerProgram.JAVA_FLAGS
           + " -jar " + Shell.quote(jar.path()) + " 2>&1");
       run.emit(new PushEvent.PeerStarted(host, jar.uploaded()));
-      PeerConfig config = run.peerConfig(urlHost(session.localAddress()), jar.dir() + "/verified");
       try {
         OutputStream stdin = peer.stdin();
         stdin.write((config.encodeLine() + "\n").getBytes(StandardCharsets.US_ASCII));
@@ -143,12 +141,6 @@ final class HostRun implements Runnable {
     } finally {
       if (holding) run.slots().release();
     }
-  }
-
-  /** The address this host reached us at, as a URL's host part. */
-  private static String urlHost(InetAddress local) {
-    String address = local.getHostAddress().replace("%", "%25");
-    return local instanceof Inet6Address ? "[" + address + "]" : address;
   }
 
   private void fail(String reason) {

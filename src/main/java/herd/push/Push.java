@@ -11,21 +11,16 @@ import herd.remote.RemoteException;
 import herd.swarm.Admission;
 import herd.swarm.PieceStore;
 import herd.swarm.RunCredentials;
-import herd.swarm.Swarm;
-import herd.swarm.SwarmOptions;
-import herd.tracker.Tracker;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
-import java.net.BindException;
-import java.net.InetSocketAddress;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -34,7 +29,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A push: run every host (at most {@code parallel} connecting or transferring at once) while the file is hashed and
@@ -54,7 +48,7 @@ public final class Push {
   private byte[] peerJar;
   private byte[] info;
   private int mode;
-  private int trackerPort;
+  private volatile Endpoints endpoints;
   private final byte[] secret = new byte[32];
   private byte[] contentDigest;
   private RunCredentials tls;
@@ -94,17 +88,15 @@ public final class Push {
       new SecureRandom().nextBytes(secret);
       if (request.tls()) tls = RunCredentials.generate();
       Admission admission = Admission.members(secret, tls);
-      try (PieceStore store = PieceStore.openForReading(request.file(), meta)) {
-        BitSet all = new BitSet();
-        all.set(0, meta.pieceCount());
-        try (Listening listening = listen(group, store, all, meta, admission)) {
-          trackerPort = listening.tracker.port();
-          serving.complete(null);
-          if (request.timeout().isZero()) {
-            finished.await();
-          } else if (!finished.await(request.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
-            for (HostRun h : hosts) h.abort("timed out after " + request.timeout().toSeconds() + " s");
-          }
+      byte[] token = Admission.trackerToken(secret).getBytes(StandardCharsets.US_ASCII);
+      try (PieceStore store = PieceStore.openForReading(request.file(), meta);
+          Endpoints listening = new Endpoints(group, store, admission, token, ANNOUNCE_INTERVAL, request.ports(), request.bind())) {
+        endpoints = listening;
+        serving.complete(null);
+        if (request.timeout().isZero()) {
+          finished.await();
+        } else if (!finished.await(request.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
+          for (HostRun h : hosts) h.abort("timed out after " + request.timeout().toSeconds() + " s");
         }
       }
     } finally {
@@ -120,52 +112,6 @@ public final class Push {
     int done = (int) outcomes.stream().filter(HostOutcome::done).count();
     emit(new PushEvent.RunFinished(done, outcomes.size() - done, elapsed));
     return new PushResult(outcomes, elapsed);
-  }
-
-  /** The tracker and the seeder, on the first free ports of the range. */
-  private record Listening(Tracker tracker, Swarm seeder) implements AutoCloseable {
-    @Override
-    public void close() {
-      seeder.close();
-      tracker.close();
-    }
-  }
-
-  private Listening listen(EventLoopGroup group, PieceStore store, BitSet all, Metainfo meta, Admission admission)
-      throws IOException {
-    PortRange ports = request.ports();
-    AtomicInteger next = new AtomicInteger(ports.low());
-    Swarm seeder = null;
-    while (seeder == null) {
-      int port = claim(next, ports);
-      try {
-        seeder = Swarm.start(group, store, all, admission, SwarmOptions.defaults().withInitialSeeding(),
-            new InetSocketAddress(port));
-      } catch (BindException e) {
-        if (ports.low() == 0) throw e;
-      }
-    }
-    try {
-      while (true) {
-        int port = claim(next, ports);
-        try {
-          byte[] token = Admission.trackerToken(secret).getBytes(StandardCharsets.US_ASCII);
-          return new Listening(Tracker.start(group, new InetSocketAddress(port), meta.infoHash(), token, seeder.port(), ANNOUNCE_INTERVAL), seeder);
-        } catch (BindException e) {
-          if (ports.low() == 0) throw e;
-        }
-      }
-    } catch (IOException | RuntimeException e) {
-      seeder.close();
-      throw e;
-    }
-  }
-
-  private static int claim(AtomicInteger next, PortRange ports) throws BindException {
-    if (ports.low() == 0) return 0;
-    int p = next.getAndIncrement();
-    if (p > ports.high()) throw new BindException("no free port in " + ports);
-    return p;
   }
 
   // ---- for HostRun ----
@@ -187,11 +133,18 @@ public final class Push {
   }
 
   /**
-   * What each host is told: the torrent, the run's secret and TLS material, where to announce, and where it keeps
-   * its memory of verified files.
+   * What a host that reached this machine at {@code local} is told: the torrent, the run's secret and TLS material,
+   * where to announce (the tracker and the seeder listen there from now on), and where it keeps its memory of
+   * verified files. Call after {@link #awaitServing()}.
    */
-  PeerConfig peerConfig(String trackerAddress, String verifiedDir) {
-    String url = "http://" + trackerAddress + ":" + trackerPort + "/announce?token=" + Admission.trackerToken(secret);
+  PeerConfig peerConfig(InetAddress local, String verifiedDir) throws RemoteException {
+    int trackerPort;
+    try {
+      trackerPort = endpoints.listenFor(local);
+    } catch (IOException e) {
+      throw new RemoteException(RemoteException.Kind.LOCAL, "cannot listen on " + local.getHostAddress() + ": " + e.getMessage());
+    }
+    String url = "http://" + endpoints.urlHost(local) + ":" + trackerPort + "/announce?token=" + Admission.trackerToken(secret);
     return new PeerConfig(info, url, request.dest(), mode, contentDigest, secret, tls, verifiedDir, request.fullCheck());
   }
 

@@ -2,6 +2,7 @@ package herd.push;
 
 import herd.hosts.HostSpec;
 import herd.remote.SshOptions;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,9 +18,11 @@ import java.util.List;
  * @param timeout the limit for the whole run, or {@link Duration#ZERO} for none
  * @param tls whether peers and the seeder talk TLS with the run's own key (they always prove the run's secret)
  * @param fullCheck whether hosts hash a DEST that already exists even when they remember it as verified and unchanged
+ * @param bind the one address the tracker and the seeder listen on, or null for each local address that a host's SSH
+ *     connection came in on
  */
 public record PushRequest(Path file, String dest, List<HostSpec> hosts, SshOptions ssh, int parallel, int retries,
-    PortRange ports, String remotePath, Duration timeout, boolean tls, boolean fullCheck) {
+    PortRange ports, InetAddress bind, String remotePath, Duration timeout, boolean tls, boolean fullCheck) {
   public static final int DEFAULT_PARALLEL = 64;
   public static final String DEFAULT_REMOTE_PATH = "~/.cache/herd";
 
@@ -29,7 +32,7 @@ public record PushRequest(Path file, String dest, List<HostSpec> hosts, SshOptio
 
   /** A request with every option at its default. */
   public static PushRequest of(Path file, String dest, List<HostSpec> hosts) {
-    return new PushRequest(file, dest, hosts, SshOptions.defaults(), DEFAULT_PARALLEL, 0, PortRange.ANY,
+    return new PushRequest(file, dest, hosts, SshOptions.defaults(), DEFAULT_PARALLEL, 0, PortRange.ANY, null,
         DEFAULT_REMOTE_PATH, Duration.ZERO, true, false);
   }
 

@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
@@ -61,7 +62,8 @@ public final class Swarm implements AutoCloseable {
   private final CompletableFuture<Void> completion = new CompletableFuture<>();
   private final AtomicLong verifiedBytes = new AtomicLong();
   private final AtomicLong uploadedBytes = new AtomicLong();
-  private Channel server;
+  /** The listening sockets: the first bound by {@link #start}, more by {@link #listenAlso}. */
+  private final List<Channel> servers = new CopyOnWriteArrayList<>();
 
   private Swarm(Metainfo meta, PieceStore store, BitSet have, Admission admission, SwarmOptions options, EventLoop loop) {
     this.meta = meta;
@@ -93,19 +95,31 @@ public final class Swarm implements AutoCloseable {
   public static Swarm start(EventLoopGroup group, PieceStore store, BitSet have, Admission admission,
       SwarmOptions options, InetSocketAddress bind) throws IOException {
     Swarm swarm = new Swarm(store.metainfo(), store, have, admission, options, group.next());
+    try {
+      swarm.listenAlso(bind);
+    } catch (IOException e) {
+      swarm.close();
+      throw e;
+    }
+    return swarm;
+  }
+
+  /**
+   * Listens on one more address, for instance the same port on another local address. A port in use fails with
+   * {@link java.net.BindException}.
+   */
+  public void listenAlso(InetSocketAddress bind) throws IOException {
     ChannelFuture bound = new ServerBootstrap()
-        .group(swarm.loop, swarm.loop)
+        .group(loop, loop)
         .channel(NioServerSocketChannel.class)
         .childOption(ChannelOption.TCP_NODELAY, true)
-        .childHandler(swarm.initializer(false))
+        .childHandler(initializer(false))
         .bind(bind).awaitUninterruptibly();
     if (!bound.isSuccess()) {
-      swarm.close();
       if (bound.cause() instanceof IOException e) throw e;
       throw new IOException("cannot listen on " + bind, bound.cause());
     }
-    swarm.server = bound.channel();
-    return swarm;
+    servers.add(bound.channel());
   }
 
   /**
@@ -129,7 +143,7 @@ public final class Swarm implements AutoCloseable {
   }
 
   public int port() {
-    return ((InetSocketAddress) server.localAddress()).getPort();
+    return ((InetSocketAddress) servers.get(0).localAddress()).getPort();
   }
 
   public Metainfo metainfo() {
@@ -172,7 +186,7 @@ public final class Swarm implements AutoCloseable {
 
   @Override
   public void close() {
-    if (server != null) server.close().syncUninterruptibly();
+    for (Channel server : servers) server.close().syncUninterruptibly();
     loop.submit(() -> {
       for (PeerConnection p : new ArrayList<>(peers)) p.channel().close();
     }).syncUninterruptibly();

@@ -33,12 +33,14 @@ public final class Tracker implements AutoCloseable {
   private static final int BACKLOG = 1024;
   private static final int IDLE_SECONDS = 60;
 
-  /** The listening socket and every connection it accepted; each leaves the group when it closes. */
+  /** The listening sockets and every connection they accepted; each leaves the group when it closes. */
   private final ChannelGroup channels;
+  private final ServerBootstrap bootstrap;
   private final int port;
 
-  private Tracker(ChannelGroup channels, int port) {
+  private Tracker(ChannelGroup channels, ServerBootstrap bootstrap, int port) {
     this.channels = channels;
+    this.bootstrap = bootstrap;
     this.port = port;
   }
 
@@ -57,7 +59,7 @@ public final class Tracker implements AutoCloseable {
     Swarm swarm = new Swarm(interval, new Random());
     AnnounceHandler handler = new AnnounceHandler(infoHash, token, seederPort, interval.toSeconds(), swarm);
     ChannelGroup channels = new DefaultChannelGroup("tracker", group.next());
-    ChannelFuture bound = new ServerBootstrap()
+    ServerBootstrap bootstrap = new ServerBootstrap()
         .group(group)
         .channel(NioServerSocketChannel.class)
         .option(ChannelOption.SO_BACKLOG, BACKLOG)
@@ -71,9 +73,22 @@ public final class Tracker implements AutoCloseable {
                 new HttpObjectAggregator(MAX_CONTENT),
                 handler);
           }
-        })
-        .bind(bind)
-        .awaitUninterruptibly();
+        });
+    InetSocketAddress local = bind(bootstrap, channels, bind);
+    return new Tracker(channels, bootstrap, local.getPort());
+  }
+
+  /**
+   * Listens on one more address, for instance the same port on another local address. A port in use fails with
+   * {@link java.net.BindException}.
+   */
+  public void listenAlso(InetSocketAddress bind) throws IOException {
+    bind(bootstrap, channels, bind);
+  }
+
+  private static InetSocketAddress bind(ServerBootstrap bootstrap, ChannelGroup channels, InetSocketAddress bind)
+      throws IOException {
+    ChannelFuture bound = bootstrap.bind(bind).awaitUninterruptibly();
     if (!bound.isSuccess()) {
       if (bound.cause() instanceof IOException e) throw e;
       throw new IOException("cannot start tracker on " + bind, bound.cause());
@@ -81,7 +96,7 @@ public final class Tracker implements AutoCloseable {
     channels.add(bound.channel());
     InetSocketAddress local = (InetSocketAddress) bound.channel().localAddress();
     log.info("tracker listening on {}", local);
-    return new Tracker(channels, local.getPort());
+    return local;
   }
 
   public int port() {

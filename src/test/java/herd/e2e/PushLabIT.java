@@ -3,9 +3,14 @@ package herd.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -101,5 +106,43 @@ class PushLabIT {
       assertEquals(1, lab.ssh(h, "ls -A /root/.cache/herd | grep -vx verified").trim().lines().count(), h);
     }
     assertEveryHostHas("/srv/again/payload.bin");
+  }
+
+  @Test
+  void theTrackerAndSeederListenOnlyWhereHostsReachThisMachineUnlessBindSaysOtherwise() throws Exception {
+    String slow = lab.hosts().get(3);
+    lab.limitDownload(slow, "20mbit");
+    try {
+      assertEquals(Set.of("10.77.0.1"), listenAddressesDuringAPush("/srv/bind/payload.bin"));
+      assertEquals(Set.of("0.0.0.0"), listenAddressesDuringAPush("/srv/bind-all/payload.bin", "--bind", "0.0.0.0"));
+    } finally {
+      lab.limitDownload(slow, null);
+    }
+  }
+
+  /** The addresses herd's tracker and seeder listen on while a push to every host is under way. */
+  private static Set<String> listenAddressesDuringAPush(String dest, String... more) throws Exception {
+    List<String> a = args(dest, more);
+    a.add(lab.hostsFile().toString());
+    Path err = dir.resolve("listen.err");
+    Process herd = HerdProcess.start(a, err);
+    List<String> listening = List.of();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (listening.size() < 2 && herd.isAlive() && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+      Process ss = new ProcessBuilder("ss", "-Hltnp").start();
+      listening = new String(ss.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines()
+          .filter(l -> l.contains("pid=" + herd.pid() + ","))
+          .map(l -> l.trim().split("\\s+")[3])
+          .toList();
+    }
+    assertTrue(herd.waitFor(3, TimeUnit.MINUTES), "herd did not finish");
+    assertEquals(0, herd.exitValue(), Files.readString(err));
+    assertEquals(2, listening.size(), "herd's listening sockets: " + listening);
+    // a Java socket is IPv6 on a dual-stack machine: 10.77.0.1 shows as [::ffff:10.77.0.1], any address as * or [::]
+    return listening.stream()
+        .map(l -> l.substring(0, l.lastIndexOf(':')).replace("[::ffff:", "").replace("]", "").replace("[::", "*"))
+        .map(address -> address.equals("*") ? "0.0.0.0" : address)
+        .collect(Collectors.toSet());
   }
 }

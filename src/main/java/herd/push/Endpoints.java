@@ -1,0 +1,116 @@
+package herd.push;
+
+import herd.swarm.Admission;
+import herd.swarm.PieceStore;
+import herd.swarm.Swarm;
+import herd.swarm.SwarmOptions;
+import herd.tracker.Tracker;
+import io.netty.channel.EventLoopGroup;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.BitSet;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * The run's tracker and seeder, listening only where hosts reach this machine: on each local address that a host's
+ * SSH connection came in on, bound when the first such host needs it, at the same two ports on every address (the
+ * tracker hands out the seeder at the address an announce came in on). With a fixed {@code bind} address (herd's
+ * {@code --bind}), on that address alone. Thread-safe.
+ */
+final class Endpoints implements AutoCloseable {
+  private final EventLoopGroup group;
+  private final PieceStore store;
+  private final Admission admission;
+  private final byte[] trackerToken;
+  private final Duration announceInterval;
+  private final PortRange ports;
+  private final InetAddress bind;
+  private final Set<InetAddress> bound = new HashSet<>();
+  private Swarm seeder;
+  private Tracker tracker;
+  private boolean closed;
+
+  Endpoints(EventLoopGroup group, PieceStore store, Admission admission, byte[] trackerToken, Duration announceInterval,
+      PortRange ports, InetAddress bind) {
+    this.group = group;
+    this.store = store;
+    this.admission = admission;
+    this.trackerToken = trackerToken;
+    this.announceInterval = announceInterval;
+    this.ports = ports;
+    this.bind = bind;
+  }
+
+  /**
+   * Makes sure the tracker and the seeder listen where a host that reached this machine at {@code local} can reach
+   * them, and returns the tracker's port. A port taken on that address fails with {@link BindException}.
+   */
+  synchronized int listenFor(InetAddress local) throws IOException {
+    if (closed) throw new IOException("the run is over");
+    InetAddress address = bind != null ? bind : local;
+    if (seeder == null) {
+      start(address);
+    } else if (!bound.contains(address)) {
+      seeder.listenAlso(new InetSocketAddress(address, seeder.port()));
+      tracker.listenAlso(new InetSocketAddress(address, tracker.port()));
+    }
+    bound.add(address);
+    return tracker.port();
+  }
+
+  /** The host part of the tracker's URL for a host that reached this machine at {@code local}. */
+  String urlHost(InetAddress local) {
+    InetAddress address = bind != null && !bind.isAnyLocalAddress() ? bind : local;
+    String text = address.getHostAddress().replace("%", "%25");
+    return address instanceof Inet6Address ? "[" + text + "]" : text;
+  }
+
+  /** The seeder and the tracker on the first free ports of the range. */
+  private void start(InetAddress address) throws IOException {
+    int next = ports.low();
+    BitSet all = new BitSet();
+    all.set(0, store.metainfo().pieceCount());
+    while (seeder == null) {
+      int port = claim(next++);
+      try {
+        seeder = Swarm.start(group, store, all, admission, SwarmOptions.defaults().withInitialSeeding(),
+            new InetSocketAddress(address, port));
+      } catch (BindException e) {
+        if (ports.low() == 0) throw e;
+      }
+    }
+    try {
+      while (tracker == null) {
+        int port = claim(next++);
+        try {
+          tracker = Tracker.start(group, new InetSocketAddress(address, port), store.metainfo().infoHash(), trackerToken,
+              seeder.port(), announceInterval);
+        } catch (BindException e) {
+          if (ports.low() == 0) throw e;
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      seeder.close();
+      seeder = null;
+      throw e;
+    }
+  }
+
+  private int claim(int port) throws BindException {
+    if (ports.low() == 0) return 0;
+    if (port > ports.high()) throw new BindException("no free port in " + ports);
+    return port;
+  }
+
+  @Override
+  public synchronized void close() {
+    closed = true;
+    if (seeder != null) seeder.close();
+    if (tracker != null) tracker.close();
+  }
+}

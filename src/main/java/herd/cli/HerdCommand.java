@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Help;
 import picocli.CommandLine.Model.CommandSpec;
@@ -47,6 +48,8 @@ import picocli.CommandLine.Spec;
     },
     exitCodeListHeading = "%nExit status:%n")
 final class HerdCommand implements Callable<Integer> {
+  private static final Pattern FILE_EXTENSION = Pattern.compile("(?i)\\.(txt|list|lst|hosts|conf|cfg|csv|ini)$");
+
   @Spec CommandSpec spec;
 
   @Parameters(index = "0", paramLabel = "FILE", description = "The local file to push.")
@@ -93,7 +96,8 @@ final class HerdCommand implements Callable<Integer> {
   @Option(names = "--remote-path", paramLabel = "DIR", description = "Where hosts cache the peer program.")
   String remotePath = PushRequest.DEFAULT_REMOTE_PATH;
 
-  @Option(names = "--connect-timeout", paramLabel = "SECONDS", description = "Time allowed to connect to one host.")
+  @Option(names = "--connect-timeout", paramLabel = "SECONDS", description = "Time allowed for the TCP connect to one host and its SSH banner, like OpenSSH's ConnectTimeout "
+          + "(the login after it has its own bound, 60 s per step).")
   int connectTimeout = (int) SshOptions.defaults().connectTimeout().toSeconds();
 
   @Option(names = "--timeout", paramLabel = "SECONDS", description = "Time allowed for the whole run; 0 means no limit.")
@@ -171,10 +175,27 @@ final class HerdCommand implements Callable<Integer> {
         throw new InvalidPushException("no hosts: give HOSTS_FILE, --hostlist, or a host list on stdin");
       }
       Path path = Path.of(hostsFile);
+      if (!Files.exists(path) && looksLikeHosts(hostsFile)) {
+        throw new InvalidPushException("no hosts file " + hostsFile + " (did you mean --hostlist " + hostsFile + "?)");
+      }
       if (!Files.isReadable(path)) throw new InvalidPushException("cannot read hosts file " + hostsFile);
       return HostList.parseLines(Files.readString(path), hostsFile);
     } catch (HostListException e) {
       throw new InvalidPushException(e.getMessage());
+    }
+  }
+
+  /**
+   * Whether a HOSTS_FILE argument that names no file was probably meant as hosts: it has no directory part, no file
+   * name extension such as .txt, and reads as a --hostlist value ({@code web1}, {@code root@web1:2222,web2}).
+   */
+  private static boolean looksLikeHosts(String name) {
+    if (name.contains("/") || FILE_EXTENSION.matcher(name).find()) return false;
+    try {
+      HostList.parseList(name);
+      return true;
+    } catch (HostListException e) {
+      return false;
     }
   }
 

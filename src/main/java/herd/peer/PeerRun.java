@@ -56,9 +56,14 @@ public final class PeerRun {
     Placement placement;
     try {
       meta = config.metainfo();
+    } catch (RuntimeException e) {
+      report(Report.FAIL, "cannot read the run's metainfo: " + e.getMessage());
+      return 1;
+    }
+    try {
       placement = Placement.prepare(config.dest(), meta.name());
     } catch (IOException | RuntimeException e) {
-      report(Report.FAIL, "cannot prepare " + config.dest() + ": " + e.getMessage());
+      report(Report.FAIL, IoFailures.describe("cannot prepare " + config.dest(), Path.of(config.dest()), e));
       return 1;
     }
     EventLoopGroup group = new NioEventLoopGroup(1, new DefaultThreadFactory("herd-peer-io", true));
@@ -66,9 +71,15 @@ public final class PeerRun {
     boolean placed = false;
     PieceStore existing = alreadyInPlace(meta, placement);
     BitSet have = new BitSet();
+    // what was being done to which file, for a failure's message
+    String doing = "cannot create the temporary file";
+    Path file = placement.temp();
     try (PieceStore store = existing != null ? existing : fresh(placement, meta)) {
+      doing = "cannot write the temporary file";
       if (existing != null) {
         // done before serving: a rerun's hosts report at once, without waiting for TLS and the swarm to start
+        doing = "cannot set the permission bits";
+        file = placement.target();
         placement.keep(config.mode());
         placed = true;
         placed(placement, meta.length());
@@ -90,8 +101,12 @@ public final class PeerRun {
             return 1;
           }
           swarm.completion().get();
-          checkDigest(swarm);
+          if (!digestMatches(swarm)) {
+            report(Report.FAIL, "every piece verified, yet the file's SHA-256 content digest differs from the source's");
+            return 1;
+          }
           store.sync();
+          doing = "cannot move the file into place";
           placement.commit(config.mode());
           placed = true;
           placed(placement, meta.length());
@@ -102,10 +117,10 @@ public final class PeerRun {
         swarm.close();
       }
     } catch (ExecutionException e) {
-      report(Report.FAIL, e.getCause().getMessage());
+      report(Report.FAIL, IoFailures.describe(doing, file, e.getCause()));
       return 1;
     } catch (IOException e) {
-      report(Report.FAIL, e.getMessage());
+      report(Report.FAIL, IoFailures.describe(doing, file, e));
       return 1;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -151,11 +166,8 @@ public final class PeerRun {
     return PieceStore.create(placement.temp(), meta);
   }
 
-  private void checkDigest(Swarm swarm) throws IOException {
-    if (config.contentDigest() == null) return;
-    if (!MessageDigest.isEqual(config.contentDigest(), swarm.contentDigest())) {
-      throw new IOException("every piece verified, yet the file's SHA-256 content digest differs from the source's");
-    }
+  private boolean digestMatches(Swarm swarm) {
+    return config.contentDigest() == null || MessageDigest.isEqual(config.contentDigest(), swarm.contentDigest());
   }
 
   private void announceLoop(ScheduledExecutorService timer, Announcer announcer, String event) {

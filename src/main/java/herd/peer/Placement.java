@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -46,7 +48,12 @@ final class Placement {
     if (!path.isAbsolute()) throw new IOException("destination " + dest + " is not absolute");
     Path target = Files.isDirectory(path) || dest.endsWith("/") ? path.resolve(name) : path;
     Path dir = target.getParent();
-    Files.createDirectories(dir);
+    try {
+      Files.createDirectories(dir);
+    } catch (FileAlreadyExistsException e) {
+      // the JDK reports the ancestor that is not a directory as merely existing; mkdir said ENOTDIR
+      throw new FileSystemException(e.getFile(), null, "Not a directory");
+    }
     String prefix = "." + target.getFileName() + TEMP_INFIX;
     removeAbandoned(dir, prefix);
     byte[] random = new byte[6];

@@ -7,16 +7,30 @@ import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.concurrent.TimeoutException;
 
-/** Turns what connecting threw into a one-line {@link RemoteException.Kind#UNREACHABLE} message. */
+/**
+ * Turns what connecting and logging in threw into a one-line {@link RemoteException.Kind#UNREACHABLE} message. sshj
+ * wraps what its transport threw (a banner that did not come, a key exchange that timed out) in its own exceptions, so
+ * the cause chain is searched.
+ */
 final class ConnectFailures {
   private ConnectFailures() {}
 
-  static RemoteException unreachable(IOException e, Duration timeout) {
-    return new RemoteException(RemoteException.Kind.UNREACHABLE, message(e, timeout), e);
+  static RemoteException unreachable(IOException e, Duration connectTimeout, Duration loginTimeout) {
+    return new RemoteException(RemoteException.Kind.UNREACHABLE, message(e, connectTimeout, loginTimeout), e);
   }
 
-  private static String message(IOException e, Duration timeout) {
+  /** The login (key exchange or an authentication step) timed out, if that is what {@code e} says. */
+  static boolean loginTimedOut(Throwable e) {
+    return cause(e, TimeoutException.class) != null;
+  }
+
+  static String loginTimeoutMessage(Duration loginTimeout) {
+    return "SSH login timed out after " + format(loginTimeout) + " (the server answered, then stalled)";
+  }
+
+  private static String message(IOException e, Duration connectTimeout, Duration loginTimeout) {
     String text = String.valueOf(e.getMessage());
     String lower = text.toLowerCase(Locale.ROOT);
     if (e instanceof UnknownHostException) {
@@ -25,8 +39,14 @@ final class ConnectFailures {
     if (e instanceof NoRouteToHostException) {
       return "no route to host";
     }
+    if (cause(e, BannerDeadlineSockets.BannerTimeoutException.class) != null) {
+      return "timed out after " + format(connectTimeout) + " waiting for the server's SSH banner";
+    }
     if (e instanceof SocketTimeoutException) {
-      return "timed out after " + format(timeout);
+      return "timed out after " + format(connectTimeout);
+    }
+    if (loginTimedOut(e)) {
+      return loginTimeoutMessage(loginTimeout);
     }
     if (e instanceof ConnectException) {
       if (lower.contains("refused")) {
@@ -38,6 +58,15 @@ final class ConnectFailures {
       return "cannot connect: " + text;
     }
     return "SSH handshake failed: " + text;
+  }
+
+  private static <T extends Throwable> T cause(Throwable e, Class<T> type) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (type.isInstance(t)) {
+        return type.cast(t);
+      }
+    }
+    return null;
   }
 
   static String format(Duration duration) {

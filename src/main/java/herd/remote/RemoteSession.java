@@ -50,8 +50,18 @@ public final class RemoteSession implements AutoCloseable {
    * Connects and authenticates as the host's user, or {@link SshOptions#defaultUser()}. An unknown host key fails with
    * HOST_KEY_UNKNOWN unless {@link SshOptions#acceptNewHostKeys()}, in which case it is appended to the known_hosts
    * file (created if missing); a changed key always fails with HOST_KEY_CHANGED.
+   *
+   * <p>Two bounds, as with OpenSSH: {@link SshOptions#connectTimeout()} covers the TCP connect and the server's SSH
+   * banner (OpenSSH's ConnectTimeout), and {@link SshOptions#LOGIN_TIMEOUT} each step of the login after it: the key
+   * exchange, and the server's answer to each authentication request. A server that answers its port but stalls
+   * fails; one that is merely slow under load does not fail for the connect timeout.
    */
   public static RemoteSession connect(HostSpec host, SshOptions opts) throws RemoteException {
+    return connect(host, opts, SshOptions.LOGIN_TIMEOUT);
+  }
+
+  /** {@link #connect(HostSpec, SshOptions)} with another login timeout, for tests of a stalled server. */
+  static RemoteSession connect(HostSpec host, SshOptions opts, Duration loginTimeout) throws RemoteException {
     String user = host.user() != null ? host.user() : opts.defaultUser();
     List<Path> identities = opts.effectiveIdentities();
     if (identities.isEmpty()) {
@@ -63,20 +73,28 @@ public final class RemoteSession implements AutoCloseable {
     try {
       List<KeyProvider> keys = loadKeys(client, identities);
       client.addHostKeyVerifier(verifier);
-      client.setConnectTimeout((int) Math.min(Integer.MAX_VALUE, opts.connectTimeout().toMillis()));
+      client.setSocketFactory(new BannerDeadlineSockets());
+      client.setConnectTimeout(millis(opts.connectTimeout()));
+      client.getTransport().setTimeoutMs(millis(loginTimeout));
       try {
         client.connect(host.host(), host.port());
       } catch (IOException e) {
-        throw verifier.refusal() != null ? verifier.refusal() : ConnectFailures.unreachable(e, opts.connectTimeout());
+        throw verifier.refusal() != null
+            ? verifier.refusal()
+            : ConnectFailures.unreachable(e, opts.connectTimeout(), loginTimeout);
       }
       try {
         client.authPublickey(user, keys);
       } catch (UserAuthException e) {
+        if (ConnectFailures.loginTimedOut(e)) {
+          throw new RemoteException(
+              RemoteException.Kind.UNREACHABLE, ConnectFailures.loginTimeoutMessage(loginTimeout), e);
+        }
         String tried = identities.stream().map(Path::toString).collect(Collectors.joining(", "));
         throw new RemoteException(
             RemoteException.Kind.AUTH_FAILED, "authentication failed for " + user + " (tried " + tried + ")", e);
       } catch (IOException e) {
-        throw ConnectFailures.unreachable(e, opts.connectTimeout());
+        throw ConnectFailures.unreachable(e, opts.connectTimeout(), loginTimeout);
       }
       log.debug("{}: connected as {}", host, user);
       return new RemoteSession(host, client);
@@ -84,6 +102,10 @@ public final class RemoteSession implements AutoCloseable {
       disconnect(client);
       throw e;
     }
+  }
+
+  private static int millis(Duration duration) {
+    return (int) Math.min(Integer.MAX_VALUE, duration.toMillis());
   }
 
   private static List<KeyProvider> loadKeys(SSHClient client, List<Path> identities) throws RemoteException {

@@ -10,10 +10,20 @@ import java.util.Objects;
  * How herd connects over SSH. {@code defaultUser} is used for hosts that name no user. An empty {@code identities}
  * list means the usual {@code ~/.ssh/id_ed25519}, {@code id_ecdsa} and {@code id_rsa}, those that exist. With {@code
  * acceptNewHostKeys}, a host missing from {@code knownHosts} has its key recorded there (a changed key is still
- * refused), like OpenSSH's {@code StrictHostKeyChecking=accept-new}.
+ * refused), like OpenSSH's {@code StrictHostKeyChecking=accept-new}. {@code connectTimeout} means what OpenSSH's
+ * ConnectTimeout means: the TCP connect and the server's SSH banner, not the login after it (see {@link
+ * #LOGIN_TIMEOUT}).
  */
 public record SshOptions(
     String defaultUser, List<Path> identities, Path knownHosts, boolean acceptNewHostKeys, Duration connectTimeout) {
+  /**
+   * How long each step of an SSH login may take once the server's banner is in: the key exchange, and the server's
+   * answer to each authentication request. Generous, so that a controller or host under load is not failed, but
+   * bounded, so that a server that stalls mid-login fails. OpenSSH's own client has no such bound; its server gives a
+   * login 120 s (LoginGraceTime).
+   */
+  public static final Duration LOGIN_TIMEOUT = Duration.ofSeconds(60);
+
   private static final List<String> DEFAULT_IDENTITIES = List.of("id_ed25519", "id_ecdsa", "id_rsa");
 
   public SshOptions {

@@ -69,6 +69,16 @@ class CommandLineTest {
   }
 
   @Test
+  void missingHostsFileThatLooksLikeAHostSuggestsHostlist() throws IOException {
+    Path cwd = Path.of("").toAbsolutePath();
+    assertTrue(Files.notExists(cwd.resolve("web1")) && Files.notExists(cwd.resolve("deploy@web1:2222,web2")));
+    assertBadInput(run("", file().toString(), "/srv/x", "web1"), "herd: no hosts file web1 (did you mean --hostlist web1?)");
+    assertBadInput(run("", file().toString(), "/srv/x", "deploy@web1:2222,web2"),
+        "no hosts file deploy@web1:2222,web2 (did you mean --hostlist deploy@web1:2222,web2?)");
+    assertBadInput(run("", file().toString(), "/srv/x", "hosts.txt"), "cannot read hosts file hosts.txt");
+  }
+
+  @Test
   void hostsFileAndHostlistTogether() throws IOException {
     assertBadInput(run("", file().toString(), "/srv/x", "hosts", "--hostlist", "a"), "not both");
   }

@@ -1,6 +1,7 @@
 package herd.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -8,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -19,6 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FaultsLabIT {
   private static final String OLD = "old content";
+  /** A line logged by sshj, not printed by herd: its classes, a stack frame, an MD5 fingerprint. */
+  private static final Pattern LIBRARY_LOG =
+      Pattern.compile("net\\.schmizz|hierynomus|MD5|^\\s+at |TransportImpl|KeyExchanger|KnownHosts:");
   private static Lab lab;
   private static Path source;
   private static String sha256;
@@ -74,6 +79,14 @@ class FaultsLabIT {
     }
   }
 
+  /** The summary gives {@code h}'s reason as exactly {@code regex}. */
+  private static void assertReason(HerdProcess.Result r, String h, String regex) {
+    String prefix = "  " + h + ": ";
+    String reason = r.stderr().lines().filter(l -> l.startsWith(prefix)).findFirst()
+        .map(l -> l.substring(prefix.length())).orElseThrow(() -> new AssertionError("no reason for " + h + " in:\n" + r.stderr()));
+    assertTrue(reason.matches(regex), "reason for " + h + ": '" + reason + "', expected /" + regex + "/");
+  }
+
   private static void assertFailedAlone(HerdProcess.Result r, String h, String reason) {
     assertEquals(1, r.status(), r.stderr());
     assertTrue(r.stderr().contains("  " + h + ": " + reason), "no '" + reason + "' for " + h + " in:\n" + r.stderr());
@@ -111,6 +124,13 @@ class FaultsLabIT {
     assertFailedAlone(r, host(1), "HOST KEY CHANGED");
     assertNewOrOld("/srv/changed/app.bin", List.of(host(1)));
     assertEquals(lines, Files.readAllLines(knownHosts), "known_hosts was changed");
+    // sshj's own log lines (an MD5 fingerprint, a stack trace) stay off the terminal without -v
+    for (String line : r.stderr().lines().toList()) {
+      assertFalse(LIBRARY_LOG.matcher(line).find(), "not herd's own output: '" + line + "' in:\n" + r.stderr());
+    }
+    HerdProcess.Result verbose = HerdProcess.run(null, args(ssh, "/srv/changed/app.bin", List.of(host(1)), "-v"));
+    assertEquals(1, verbose.status(), verbose.stderr());
+    assertTrue(verbose.stderr().lines().anyMatch(l -> LIBRARY_LOG.matcher(l).find()), "-v shows sshj's log:\n" + verbose.stderr());
   }
 
   @Test
@@ -148,7 +168,7 @@ class FaultsLabIT {
     try {
       HerdProcess.Result r = HerdProcess.run(null, args("/srv/ro/app.bin"));
       assertFailedAlone(r, host(0), "");
-      assertTrue(r.stderr().contains("Read-only file system"), r.stderr());
+      assertReason(r, host(0), "cannot create the temporary file: /srv/ro/\\.app\\.bin\\.herd-[0-9a-f]+\\.part: Read-only file system");
       assertNewOrOld("/srv/ro/app.bin", List.of(host(0)));
     } finally {
       lab.ssh(host(0), "umount /srv/ro");
@@ -162,11 +182,21 @@ class FaultsLabIT {
       seedOld("/srv/small/app.bin");
       HerdProcess.Result r = HerdProcess.run(null, args("/srv/small/app.bin"));
       assertFailedAlone(r, host(1), "");
-      assertTrue(r.stderr().contains("No space left on device"), r.stderr());
+      assertReason(r, host(1),
+          "cannot write the temporary file: /srv/small/\\.app\\.bin\\.herd-[0-9a-f]+\\.part: No space left on device");
       assertNewOrOld("/srv/small/app.bin", List.of(host(1)));
     } finally {
       lab.ssh(host(1), "umount /srv/small");
     }
+  }
+
+  @Test
+  void aParentThatIsARegularFileFailsThatHostWithNotADirectory() throws Exception {
+    for (String h : lab.hosts()) lab.ssh(h, "rm -rf /srv/regfile");
+    lab.ssh(host(2), "printf x > /srv/regfile");
+    HerdProcess.Result r = HerdProcess.run(null, args("/srv/regfile/sub"));
+    assertFailedAlone(r, host(2), "cannot prepare /srv/regfile/sub: /srv/regfile: Not a directory");
+    assertEquals("x", lab.ssh(host(2), "cat /srv/regfile"));
   }
 
   @Test

@@ -99,10 +99,13 @@ public final class LocalSshd implements AutoCloseable {
     return dir.resolve("known_hosts");
   }
 
-  /** Options that connect to this sshd: its client key, {@link #knownHosts()}, new host keys refused, 5 s timeout. */
+  /**
+   * Options that connect to this sshd: its client key, {@link #knownHosts()}, new host keys refused, 5 s timeout, no
+   * ssh config ({@code -F /dev/null}, so the user's own does not change the test) and no agent.
+   */
   public SshOptions options() {
     return new SshOptions(System.getProperty("user.name"), List.of(clientKey()), knownHosts(), false,
-        Duration.ofSeconds(5));
+        Duration.ofSeconds(5), Path.of("/dev/null"), null);
   }
 
   /** Generates an unencrypted ed25519 key pair at {@code key} and {@code key.pub}. */

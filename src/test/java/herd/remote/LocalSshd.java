@@ -110,11 +110,30 @@ public final class LocalSshd implements AutoCloseable {
 
   /** Generates an unencrypted ed25519 key pair at {@code key} and {@code key.pub}. */
   public static void keygen(Path key) throws IOException, InterruptedException {
-    Process keygen = new ProcessBuilder("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "herd-test", "-f",
-        key.toString()).redirectErrorStream(true).start();
-    String output = new String(keygen.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (keygen.waitFor() != 0) {
-      throw new IOException("ssh-keygen failed: " + output);
+    keygen(key, "ed25519");
+  }
+
+  /** Generates an unencrypted key pair of {@code type} (ed25519, rsa, ecdsa) at {@code key} and {@code key.pub}. */
+  public static void keygen(Path key, String type) throws IOException, InterruptedException {
+    run("ssh-keygen", "-q", "-t", type, "-N", "", "-C", "herd-test-" + type, "-f", key.toString());
+  }
+
+  /** Encrypts the private key file {@code key} in place with {@code passphrase}. */
+  public static void encrypt(Path key, String passphrase) throws IOException, InterruptedException {
+    run("ssh-keygen", "-q", "-p", "-P", "", "-N", passphrase, "-f", key.toString());
+  }
+
+  /** Lets the key pair at {@code key} log in too. */
+  public void authorize(Path key) throws IOException {
+    Files.writeString(dir.resolve("authorized_keys"), Files.readString(Path.of(key + ".pub")),
+        java.nio.file.StandardOpenOption.APPEND);
+  }
+
+  static void run(String... command) throws IOException, InterruptedException {
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (process.waitFor() != 0) {
+      throw new IOException(String.join(" ", command) + " failed: " + output);
     }
   }
 

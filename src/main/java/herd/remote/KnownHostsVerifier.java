@@ -71,10 +71,7 @@ final class KnownHostsVerifier implements HostKeyVerifier {
     try {
       Scan scan = scan(name, key);
       if (scan.verified()) return true;
-      if (scan.firstLine() != null) {
-        refuseChanged(key, scan.firstLine());
-        return false;
-      }
+      if (refusedByALine(scan, key)) return false;
       if (!acceptNew) {
         String files = userFiles.stream().map(Path::toString).collect(Collectors.joining(" or "));
         refusal = new RemoteException(
@@ -119,10 +116,7 @@ final class KnownHostsVerifier implements HostKeyVerifier {
   private boolean appendUnlessKnown(String name, PublicKey key) throws IOException {
     Scan scan = scan(name, key);
     if (scan.verified()) return true;
-    if (scan.firstLine() != null) {
-      refuseChanged(key, scan.firstLine());
-      return false;
-    }
+    if (refusedByALine(scan, key)) return false;
     Path file = userFiles.get(0);
     Path dir = file.toAbsolutePath().getParent();
     if (!Files.isDirectory(dir)) {
@@ -136,6 +130,20 @@ final class KnownHostsVerifier implements HostKeyVerifier {
     return true;
   }
 
+  /** Refuses the key if some line names this host: with another key (changed), or as a CA that did not sign it. */
+  private boolean refusedByALine(Scan scan, PublicKey key) {
+    if (scan.untrustedCertificate() != null) {
+      refusal = new RemoteException(RemoteException.Kind.HOST_KEY_UNKNOWN,
+          "host certificate not signed by the CA of " + scan.untrustedCertificate());
+      return true;
+    }
+    if (scan.firstLine() != null) {
+      refuseChanged(key, scan.firstLine());
+      return true;
+    }
+    return false;
+  }
+
   private void refuseChanged(PublicKey key, String where) {
     refusal = new RemoteException(
         RemoteException.Kind.HOST_KEY_CHANGED,
@@ -143,33 +151,37 @@ final class KnownHostsVerifier implements HostKeyVerifier {
   }
 
   /**
-   * Whether a line accepts this key, and where the first line naming this host with a key of this type is ({@code
-   * FILE line N}, null if none). A {@code @revoked} line with this key refuses it whatever other lines say.
+   * Whether a line accepts this key; where the first line naming this host with another key of this type is ({@code
+   * FILE line N}, null if none); and where the first {@code @cert-authority} line for this host is when it did not
+   * sign this certificate. A {@code @revoked} line with this key refuses it whatever other lines say.
    */
-  private record Scan(String firstLine, boolean verified) {}
+  private record Scan(String firstLine, String untrustedCertificate, boolean verified) {}
 
   private Scan scan(String name, PublicKey key) throws IOException {
     KeyType type = KeyType.fromKey(key);
     String firstLine = null;
+    String caLine = null;
     boolean verified = false;
     for (Path file : files()) {
       List<String> lines = lines(file);
       for (int i = 0; i < lines.size(); i++) {
         KnownHostEntry entry = parse(lines.get(i));
         if (entry == null || !entry.appliesTo(type, name)) continue;
-        boolean revoked = lines.get(i).trim().startsWith("@revoked");
-        if (revoked) {
-          if (sameKey(entry, key)) {
-            return new Scan(file + " line " + (i + 1) + " (@revoked)", false);
-          }
+        String marker = lines.get(i).trim();
+        String where = file + " line " + (i + 1);
+        if (marker.startsWith("@revoked")) {
+          if (sameKey(entry, key)) return new Scan(where + " (@revoked)", null, false);
         } else if (entry.verify(key)) {
           verified = true;
+        } else if (marker.startsWith("@cert-authority")) {
+          caLine = caLine == null ? where : caLine;
         } else if (firstLine == null) {
-          firstLine = file + " line " + (i + 1);
+          firstLine = where;
         }
       }
     }
-    return verified ? new Scan(null, true) : new Scan(firstLine, false);
+    if (verified) return new Scan(null, null, true);
+    return new Scan(firstLine, firstLine == null ? caLine : null, false);
   }
 
   private static boolean sameKey(KnownHostEntry revoked, PublicKey key) throws IOException {

@@ -61,7 +61,7 @@ final class HerdCommand implements Callable<Integer> {
   String hostlist;
 
   @Option(names = {"-F", "--ssh-config"}, paramLabel = "FILE",
-      description = "ssh_config file to resolve hosts with, as ssh -F (default: ssh's own, ~/.ssh/config and /etc/ssh/ssh_config). "
+      description = "ssh_config file to resolve hosts with, as ssh -F; none for no file (default: ssh's own, ~/.ssh/config and /etc/ssh/ssh_config). "
           + "herd asks `ssh -G HOST` for HostName, User, Port, IdentityFile, IdentitiesOnly, UserKnownHostsFile, "
           + "StrictHostKeyChecking, ConnectTimeout and IdentityAgent; the options below win over it, as ssh's do.")
   Path sshConfig;

@@ -146,4 +146,42 @@ class SshSetupsLabIT {
       stop(agent);
     }
   }
+
+  @Test
+  void anEncryptedKeyOnATerminalIsAskedForOnceForAllHosts() throws Exception {
+    Path key = dir.resolve("tty_ed25519");
+    Files.copy(Lab.DIR.resolve("id_ed25519"), key);
+    run("ssh-keygen", "-q", "-p", "-P", "", "-N", PASSPHRASE, "-f", key.toString());
+    List<String> herd = new ArrayList<>(List.of(HerdProcess.executable().toString(), "-l", "root", "-i", key.toString(),
+        "--known-hosts", Lab.DIR.resolve("known_hosts").toString()));
+    herd.addAll(args(List.of(), "/srv/tty/app.bin", String.join(",", lab.hosts())));
+    // script(1) gives herd a terminal (a pty) as its stdin and stdout, as when a person runs it.
+    ProcessBuilder pb = new ProcessBuilder("script", "-qefc", String.join(" ", herd), "/dev/null").redirectErrorStream(true);
+    pb.environment().remove("SSH_AUTH_SOCK");
+    Process p = pb.start();
+    StringBuffer screen = new StringBuffer();
+    Thread reader = new Thread(() -> {
+      try {
+        byte[] buf = new byte[4096];
+        for (int n; (n = p.getInputStream().read(buf)) > 0; ) screen.append(new String(buf, 0, n));
+      } catch (java.io.IOException e) {
+        screen.append("(read failed: ").append(e).append(")");
+      }
+    }, "tty-screen");
+    reader.start();
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+    while (!screen.toString().contains("Enter passphrase for key '" + key + "': ") && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    p.getOutputStream().write((PASSPHRASE + "\n").getBytes());
+    p.getOutputStream().flush();
+    boolean exited = p.waitFor(3, TimeUnit.MINUTES);
+    p.getOutputStream().close();
+    if (!exited) p.destroyForcibly();
+    reader.join(10_000);
+    assertTrue(exited, screen.toString());
+    assertEquals(0, p.exitValue(), screen.toString());
+    assertEquals(1, screen.toString().split("Enter passphrase for key", -1).length - 1, screen.toString());
+    assertEveryHostHas("/srv/tty/app.bin");
+  }
 }

@@ -78,9 +78,4 @@ final class AgentAuth extends AbstractAuthMethod {
     if (algorithms.isEmpty()) throw new UserAuthException("no key algorithm for " + type);
     return algorithms.peek();
   }
-
-  @Override
-  public String toString() {
-    return "ssh-agent key " + type + (identity.comment().isEmpty() ? "" : " " + identity.comment());
-  }
 }

@@ -87,7 +87,9 @@ final class Login implements Closeable {
   void authenticate(SSHClient client) throws RemoteException, IOException {
     Set<ByteBuffer> offered = new HashSet<>();
     for (AgentKey key : agentKeys) {
-      if (attempt(client, new AgentAuth(agent, key.identity(), key.key()))) return;
+      if (attempt(client, new AgentAuth(agent, key.identity(), key.key()), "ssh-agent key " + key.identity().comment())) {
+        return;
+      }
       offered.add(ByteBuffer.wrap(key.identity().blob()));
     }
     String why = null;
@@ -97,11 +99,11 @@ final class Login implements Closeable {
       if (blob != null && offered.contains(ByteBuffer.wrap(blob))) continue;
       tried.add(file.path.toString());
       try {
-        if (attempt(client, new AuthPublickey(file))) return;
+        if (attempt(client, new AuthPublickey(file), file.path.toString())) return;
       } catch (KeyFiles.Locked locked) {
         String reason = file.unlock(client);
         if (reason == null) {
-          if (attempt(client, new AuthPublickey(file))) return;
+          if (attempt(client, new AuthPublickey(file), file.path.toString())) return;
         } else if (why == null) {
           why = reason;
         }
@@ -114,17 +116,17 @@ final class Login implements Closeable {
   }
 
   /** True if the method logged in, false if the server refused it; {@link KeyFiles.Locked} if it needs a passphrase. */
-  private boolean attempt(SSHClient client, AuthMethod method) throws IOException {
+  private boolean attempt(SSHClient client, AuthMethod method, String what) throws IOException {
     try {
       client.auth(target.user(), method);
-      log.debug("logged in with {}", method);
+      log.debug("logged in as {} with {}", target.user(), what);
       return true;
     } catch (UserAuthException e) {
       for (Throwable t = e; t != null; t = t.getCause()) {
         if (t instanceof KeyFiles.Locked locked) throw locked;
       }
       if (!client.isConnected()) throw e;
-      log.debug("{} refused: {}", method, e.getCause() != null ? e.getCause().toString() : e.getMessage());
+      log.debug("{} refused: {}", what, e.getCause() != null ? e.getCause().toString() : e.getMessage());
       return false;
     }
   }

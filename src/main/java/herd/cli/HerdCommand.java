@@ -65,18 +65,29 @@ final class HerdCommand implements Callable<Integer> {
   @Option(names = "--hostlist", paramLabel = "H1,H2,...", description = "Comma-separated hosts instead of HOSTS_FILE.")
   String hostlist;
 
-  @Option(names = {"-l", "--user"}, paramLabel = "USER", description = "SSH user for hosts that name none (default: ${sys:user.name}).")
+  @Option(names = {"-F", "--ssh-config"}, paramLabel = "FILE",
+      description = "ssh_config file to resolve hosts with, as ssh -F; none for no file (default: ssh's own, ~/.ssh/config and /etc/ssh/ssh_config). "
+          + "herd asks `ssh -G HOST` for HostName, User, Port, IdentityFile, IdentitiesOnly, UserKnownHostsFile, "
+          + "StrictHostKeyChecking, ConnectTimeout and IdentityAgent; the options below win over it, as ssh's do.")
+  Path sshConfig;
+
+  @Option(names = {"-l", "--user"}, paramLabel = "USER",
+      description = "SSH user for hosts that name none (default: the ssh config's User, else ${sys:user.name}).")
   String user;
 
   @Option(names = {"-i", "--identity"}, paramLabel = "FILE", showDefaultValue = Help.Visibility.NEVER,
-      description = "Private key to authenticate with; repeatable (default: ~/.ssh/id_ed25519, id_ecdsa, id_rsa).")
+      description = "Private key to authenticate with, instead of the ssh config's IdentityFile; repeatable (default: "
+          + "the config's, else ~/.ssh/id_ed25519, id_ecdsa, id_rsa). Keys in ssh-agent ($SSH_AUTH_SOCK) are tried first. "
+          + "An encrypted key is asked for its passphrase once, on a terminal; elsewhere load it into ssh-agent.")
   List<Path> identities = new ArrayList<>();
 
-  @Option(names = "--known-hosts", paramLabel = "FILE", description = "known_hosts file to verify host keys against (default: ~/.ssh/known_hosts).")
+  @Option(names = "--known-hosts", paramLabel = "FILE",
+      description = "known_hosts file to verify host keys against (default: the ssh config's UserKnownHostsFile, else ~/.ssh/known_hosts).")
   Path knownHosts;
 
   @Option(names = "--accept-new-host-keys",
-      description = "Record the keys of hosts missing from known_hosts (like OpenSSH's accept-new); a changed key is still refused.")
+      description = "Record the keys of hosts missing from known_hosts (like OpenSSH's accept-new; also the default when the ssh config "
+          + "says StrictHostKeyChecking accept-new or no); a changed key is always refused.")
   boolean acceptNewHostKeys;
 
   @Option(names = "--parallel", paramLabel = "N", description = "Hosts connecting or transferring at once.")
@@ -96,9 +107,11 @@ final class HerdCommand implements Callable<Integer> {
   @Option(names = "--remote-path", paramLabel = "DIR", description = "Where hosts cache the peer program.")
   String remotePath = PushRequest.DEFAULT_REMOTE_PATH;
 
-  @Option(names = "--connect-timeout", paramLabel = "SECONDS", description = "Time allowed for the TCP connect to one host and its SSH banner, like OpenSSH's ConnectTimeout "
-          + "(the login after it has its own bound, 60 s per step).")
-  int connectTimeout = (int) SshOptions.defaults().connectTimeout().toSeconds();
+  @Option(names = "--connect-timeout", paramLabel = "SECONDS", showDefaultValue = Help.Visibility.NEVER,
+      description = "Time allowed for the TCP connect to one host and its SSH banner, like OpenSSH's ConnectTimeout; "
+          + "the login after it has its own bound, 60 s per step (default: the ssh config's ConnectTimeout, else "
+          + SshOptions.DEFAULT_CONNECT_TIMEOUT_SECONDS + ").")
+  Integer connectTimeout;
 
   @Option(names = "--timeout", paramLabel = "SECONDS", description = "Time allowed for the whole run; 0 means no limit.")
   int timeout;
@@ -135,11 +148,13 @@ final class HerdCommand implements Callable<Integer> {
   }
 
   private PushRequest request() throws IOException, InvalidPushException {
-    if (connectTimeout < 1) throw new InvalidPushException("--connect-timeout must be at least 1 second");
+    if (connectTimeout != null && connectTimeout < 1) throw new InvalidPushException("--connect-timeout must be at least 1 second");
     SshOptions ssh = SshOptions.defaults().withIdentities(identities).withAcceptNewHostKeys(acceptNewHostKeys)
-        .withConnectTimeout(Duration.ofSeconds(connectTimeout));
-    if (user != null) ssh = ssh.withDefaultUser(user);
-    if (knownHosts != null) ssh = ssh.withKnownHosts(knownHosts);
+        .withDefaultUser(user).withKnownHosts(knownHosts).withSshConfig(sshConfig)
+        .withConnectTimeout(connectTimeout == null ? null : Duration.ofSeconds(connectTimeout));
+    if (sshConfig != null && !sshConfig.toString().equals("none") && !Files.isReadable(sshConfig)) {
+      throw new InvalidPushException("cannot read ssh config " + sshConfig);
+    }
     for (Path id : identities) {
       if (!Files.isReadable(id)) throw new InvalidPushException("cannot read identity file " + id);
     }

@@ -6,26 +6,21 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import net.schmizz.sshj.SSHClient;
 import net.schmizz.sshj.connection.channel.direct.Session;
-import net.schmizz.sshj.userauth.UserAuthException;
-import net.schmizz.sshj.userauth.keyprovider.KeyProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An authenticated SSH connection to one host. Host keys are checked against {@link SshOptions#knownHosts()} (hosts on
- * a port other than 22 are looked up as {@code [host]:port}); authentication is by public key only.
+ * An authenticated SSH connection to one host, reached as the ssh config says ({@code ssh -G}). Host keys are checked
+ * against the known_hosts files (hosts on a port other than 22 are looked up as {@code [host]:port}); authentication
+ * is by public key only, from ssh-agent or identity files.
  *
  * <p>Commands run through the remote user's shell, as with {@code ssh host command}. The java checks run under a
  * login shell ({@code sh -l}), so a java put on the PATH by {@code /etc/profile} or {@code ~/.profile} is found; start
@@ -47,56 +42,45 @@ public final class RemoteSession implements AutoCloseable {
   }
 
   /**
-   * Connects and authenticates as the host's user, or {@link SshOptions#defaultUser()}. An unknown host key fails with
-   * HOST_KEY_UNKNOWN unless {@link SshOptions#acceptNewHostKeys()}, in which case it is appended to the known_hosts
-   * file (created if missing); a changed key always fails with HOST_KEY_CHANGED.
+   * Resolves {@code host} with the ssh config ({@link SshConfig#resolve}), connects and logs in: with the keys in
+   * ssh-agent first, then the identity files, as ssh does. An unknown host key fails with HOST_KEY_UNKNOWN unless new
+   * keys are accepted ({@code --accept-new-host-keys}, or StrictHostKeyChecking accept-new or no), in which case it is
+   * appended to the first known_hosts file (created if missing); a changed key always fails with HOST_KEY_CHANGED.
    *
-   * <p>Two bounds, as with OpenSSH: {@link SshOptions#connectTimeout()} covers the TCP connect and the server's SSH
-   * banner (OpenSSH's ConnectTimeout), and {@link SshOptions#LOGIN_TIMEOUT} each step of the login after it: the key
-   * exchange, and the server's answer to each authentication request. A server that answers its port but stalls
-   * fails; one that is merely slow under load does not fail for the connect timeout.
+   * <p>Two bounds, as with OpenSSH: the connect timeout covers the TCP connect and the server's SSH banner (OpenSSH's
+   * ConnectTimeout), and {@link SshOptions#LOGIN_TIMEOUT} each step of the login after it: the key exchange, and the
+   * server's answer to each authentication request. A server that answers its port but stalls fails; one that is
+   * merely slow under load does not fail for the connect timeout.
    */
   public static RemoteSession connect(HostSpec host, SshOptions opts) throws RemoteException {
-    return connect(host, opts, SshOptions.LOGIN_TIMEOUT);
+    return connect(host, opts, KeyFiles.SHARED, SshOptions.LOGIN_TIMEOUT);
   }
 
-  /** {@link #connect(HostSpec, SshOptions)} with another login timeout, for tests of a stalled server. */
-  static RemoteSession connect(HostSpec host, SshOptions opts, Duration loginTimeout) throws RemoteException {
-    String user = host.user() != null ? host.user() : opts.defaultUser();
-    List<Path> identities = opts.effectiveIdentities();
-    if (identities.isEmpty()) {
-      throw new RemoteException(
-          RemoteException.Kind.AUTH_FAILED, "no SSH identity: none of ~/.ssh/id_ed25519, id_ecdsa, id_rsa exists");
-    }
-    KnownHostsVerifier verifier = KnownHostsVerifier.load(opts.knownHosts(), opts.acceptNewHostKeys());
+  /** {@link #connect(HostSpec, SshOptions)} with the given passphrase source and login timeout, for tests. */
+  static RemoteSession connect(HostSpec host, SshOptions opts, KeyFiles keyFiles, Duration loginTimeout)
+      throws RemoteException {
+    ResolvedHost target = SshConfig.resolve(host, opts);
+    KnownHostsVerifier verifier =
+        new KnownHostsVerifier(target.knownHosts(), target.globalKnownHosts(), target.acceptNewHostKeys());
     SSHClient client = new SSHClient();
-    try {
-      List<KeyProvider> keys = loadKeys(client, identities);
+    try (Login login = Login.prepare(target, keyFiles, client)) {
       client.addHostKeyVerifier(verifier);
       client.setSocketFactory(new BannerDeadlineSockets());
-      client.setConnectTimeout(millis(opts.connectTimeout()));
+      client.setConnectTimeout(millis(target.connectTimeout()));
       client.getTransport().setTimeoutMs(millis(loginTimeout));
       try {
-        client.connect(host.host(), host.port());
+        client.connect(target.hostName(), target.port());
       } catch (IOException e) {
         throw verifier.refusal() != null
             ? verifier.refusal()
-            : ConnectFailures.unreachable(e, opts.connectTimeout(), loginTimeout);
+            : ConnectFailures.unreachable(e, target.connectTimeout(), loginTimeout);
       }
       try {
-        client.authPublickey(user, keys);
-      } catch (UserAuthException e) {
-        if (ConnectFailures.loginTimedOut(e)) {
-          throw new RemoteException(
-              RemoteException.Kind.UNREACHABLE, ConnectFailures.loginTimeoutMessage(loginTimeout), e);
-        }
-        String tried = identities.stream().map(Path::toString).collect(Collectors.joining(", "));
-        throw new RemoteException(
-            RemoteException.Kind.AUTH_FAILED, "authentication failed for " + user + " (tried " + tried + ")", e);
+        login.authenticate(client);
       } catch (IOException e) {
-        throw ConnectFailures.unreachable(e, opts.connectTimeout(), loginTimeout);
+        throw ConnectFailures.unreachable(e, target.connectTimeout(), loginTimeout);
       }
-      log.debug("{}: connected as {}", host, user);
+      log.debug("{}: connected to {}:{} as {}", host, target.hostName(), target.port(), target.user());
       return new RemoteSession(host, client);
     } catch (RemoteException e) {
       disconnect(client);
@@ -106,19 +90,6 @@ public final class RemoteSession implements AutoCloseable {
 
   private static int millis(Duration duration) {
     return (int) Math.min(Integer.MAX_VALUE, duration.toMillis());
-  }
-
-  private static List<KeyProvider> loadKeys(SSHClient client, List<Path> identities) throws RemoteException {
-    List<KeyProvider> keys = new ArrayList<>();
-    for (Path identity : identities) {
-      try {
-        keys.add(client.loadKeys(identity.toString()));
-      } catch (IOException e) {
-        throw new RemoteException(
-            RemoteException.Kind.LOCAL, "cannot read identity " + identity + ": " + e.getMessage(), e);
-      }
-    }
-    return keys;
   }
 
   /** The local address of this connection's socket: the address the host reaches this machine at. */

@@ -1,21 +1,35 @@
 package herd.remote;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Objects;
 
 /**
- * How herd connects over SSH. {@code defaultUser} is used for hosts that name no user. An empty {@code identities}
- * list means the usual {@code ~/.ssh/id_ed25519}, {@code id_ecdsa} and {@code id_rsa}, those that exist. With {@code
- * acceptNewHostKeys}, a host missing from {@code knownHosts} has its key recorded there (a changed key is still
- * refused), like OpenSSH's {@code StrictHostKeyChecking=accept-new}. {@code connectTimeout} means what OpenSSH's
- * ConnectTimeout means: the TCP connect and the server's SSH banner, not the login after it (see {@link
- * #LOGIN_TIMEOUT}).
+ * How herd connects over SSH: what herd's own options say. Each host is first resolved with OpenSSH's {@code ssh -G}
+ * (see {@link SshConfig}); a value given here wins over the ssh config, as ssh's command-line flags do, and a null (or
+ * empty, or false) one leaves it to the config.
+ *
+ * @param defaultUser the user for hosts that name none ({@code -l}), or null for the config's User
+ * @param identities the identity files to offer ({@code -i}), or empty for the config's IdentityFile
+ * @param knownHosts the known_hosts file to check and record host keys in, or null for the config's
+ *     UserKnownHostsFile
+ * @param acceptNewHostKeys record unknown host keys (a changed key is still refused), like OpenSSH's {@code
+ *     StrictHostKeyChecking=accept-new}; false leaves it to the config
+ * @param connectTimeout the time allowed for the TCP connect and the server's SSH banner, as OpenSSH's ConnectTimeout
+ *     (not the login after it: see {@link #LOGIN_TIMEOUT}), or null for the config's ConnectTimeout (or {@link
+ *     #DEFAULT_CONNECT_TIMEOUT})
+ * @param sshConfig the file {@code ssh -G -F} reads, or null for ssh's own ({@code ~/.ssh/config} and {@code
+ *     /etc/ssh/ssh_config})
+ * @param agent the ssh-agent socket, or null for none; the config's IdentityAgent wins over it
  */
 public record SshOptions(
-    String defaultUser, List<Path> identities, Path knownHosts, boolean acceptNewHostKeys, Duration connectTimeout) {
+    String defaultUser,
+    List<Path> identities,
+    Path knownHosts,
+    boolean acceptNewHostKeys,
+    Duration connectTimeout,
+    Path sshConfig,
+    Path agent) {
   /**
    * How long each step of an SSH login may take once the server's banner is in: the key exchange, and the server's
    * answer to each authentication request. Generous, so that a controller or host under load is not failed, but
@@ -24,52 +38,49 @@ public record SshOptions(
    */
   public static final Duration LOGIN_TIMEOUT = Duration.ofSeconds(60);
 
-  private static final List<String> DEFAULT_IDENTITIES = List.of("id_ed25519", "id_ecdsa", "id_rsa");
+  /** The connect timeout when neither herd's options nor the ssh config give one. */
+  public static final int DEFAULT_CONNECT_TIMEOUT_SECONDS = 10;
+  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(DEFAULT_CONNECT_TIMEOUT_SECONDS);
 
   public SshOptions {
-    Objects.requireNonNull(defaultUser, "defaultUser");
     identities = List.copyOf(identities);
-    Objects.requireNonNull(knownHosts, "knownHosts");
-    if (connectTimeout.isNegative() || connectTimeout.isZero()) {
+    if (connectTimeout != null && (connectTimeout.isNegative() || connectTimeout.isZero())) {
       throw new IllegalArgumentException("connectTimeout must be positive: " + connectTimeout);
     }
   }
 
-  /** The current user, default identities, {@code ~/.ssh/known_hosts}, new host keys refused, 10 s to connect. */
+  /** Everything left to the ssh config, and the agent at {@code $SSH_AUTH_SOCK} if it is set. */
   public static SshOptions defaults() {
-    return new SshOptions(
-        System.getProperty("user.name"), List.of(), sshDir().resolve("known_hosts"), false, Duration.ofSeconds(10));
+    String sock = System.getenv("SSH_AUTH_SOCK");
+    Path agent = sock == null || sock.isEmpty() ? null : Path.of(sock);
+    return new SshOptions(null, List.of(), null, false, null, null, agent);
   }
 
   public SshOptions withDefaultUser(String user) {
-    return new SshOptions(user, identities, knownHosts, acceptNewHostKeys, connectTimeout);
+    return new SshOptions(user, identities, knownHosts, acceptNewHostKeys, connectTimeout, sshConfig, agent);
   }
 
   public SshOptions withIdentities(List<Path> paths) {
-    return new SshOptions(defaultUser, paths, knownHosts, acceptNewHostKeys, connectTimeout);
+    return new SshOptions(defaultUser, paths, knownHosts, acceptNewHostKeys, connectTimeout, sshConfig, agent);
   }
 
   public SshOptions withKnownHosts(Path path) {
-    return new SshOptions(defaultUser, identities, path, acceptNewHostKeys, connectTimeout);
+    return new SshOptions(defaultUser, identities, path, acceptNewHostKeys, connectTimeout, sshConfig, agent);
   }
 
   public SshOptions withAcceptNewHostKeys(boolean accept) {
-    return new SshOptions(defaultUser, identities, knownHosts, accept, connectTimeout);
+    return new SshOptions(defaultUser, identities, knownHosts, accept, connectTimeout, sshConfig, agent);
   }
 
   public SshOptions withConnectTimeout(Duration timeout) {
-    return new SshOptions(defaultUser, identities, knownHosts, acceptNewHostKeys, timeout);
+    return new SshOptions(defaultUser, identities, knownHosts, acceptNewHostKeys, timeout, sshConfig, agent);
   }
 
-  /** The identity files to offer: {@link #identities()}, or the default ones that exist. */
-  List<Path> effectiveIdentities() {
-    if (!identities.isEmpty()) {
-      return identities;
-    }
-    return DEFAULT_IDENTITIES.stream().map(sshDir()::resolve).filter(Files::isRegularFile).toList();
+  public SshOptions withSshConfig(Path file) {
+    return new SshOptions(defaultUser, identities, knownHosts, acceptNewHostKeys, connectTimeout, file, agent);
   }
 
-  private static Path sshDir() {
-    return Path.of(System.getProperty("user.home"), ".ssh");
+  public SshOptions withAgent(Path socket) {
+    return new SshOptions(defaultUser, identities, knownHosts, acceptNewHostKeys, connectTimeout, sshConfig, socket);
   }
 }

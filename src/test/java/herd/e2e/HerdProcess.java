@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** Runs the built {@code target/herd} executable, as a user would. */
@@ -32,11 +33,20 @@ final class HerdProcess {
 
   /** Runs herd with {@code args}, feeding {@code stdin} (or nothing, from /dev/null, when null). */
   static Result run(String stdin, List<String> args) throws IOException, InterruptedException {
+    return run(stdin, args, Map.of());
+  }
+
+  /** Like {@link #run(String, List)}, with {@code env} set in herd's environment (an empty value removes the variable). */
+  static Result run(String stdin, List<String> args, Map<String, String> env) throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>();
     cmd.add(executable().toString());
     cmd.addAll(args);
     Path err = Files.createTempFile("herd-stderr", ".txt");
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(err.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    env.forEach((name, value) -> {
+      if (value.isEmpty()) pb.environment().remove(name);
+      else pb.environment().put(name, value);
+    });
     if (stdin == null) pb.redirectInput(new File("/dev/null"));
     Process p = pb.start();
     if (stdin != null) {

@@ -82,7 +82,7 @@ final class ConnectTimeoutTest {
     Duration login = Duration.ofSeconds(2);
     long start = System.nanoTime();
     RemoteException e = assertTimeoutPreemptively(Duration.ofMinutes(2),
-        () -> assertThrows(RemoteException.class, () -> RemoteSession.connect(front.host(), options(front), login)));
+        () -> assertThrows(RemoteException.class, () -> RemoteSession.connect(front.host(), options(front), KeyFiles.SHARED, login)));
     Duration took = Duration.ofNanos(System.nanoTime() - start);
     assertEquals(RemoteException.Kind.UNREACHABLE, e.kind());
     assertEquals("SSH login timed out after 2s (the server answered, then stalled)", e.getMessage());

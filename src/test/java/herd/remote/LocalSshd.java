@@ -44,11 +44,25 @@ public final class LocalSshd implements AutoCloseable {
 
   /** Starts sshd and waits until it listens. */
   public static LocalSshd start() throws IOException, InterruptedException {
+    return start(null);
+  }
+
+  /**
+   * Like {@link #start()}, and when {@code ca} (a private key) is not null, with a host certificate signed by it for
+   * 127.0.0.1, and trusting user certificates that it signed.
+   */
+  public static LocalSshd start(Path ca) throws IOException, InterruptedException {
     if (!Files.isExecutable(SSHD)) {
       throw new IllegalStateException(SSHD + " not found: install openssh-server (apt-get install -y openssh-server)");
     }
     Path dir = Files.createTempDirectory("herd-sshd-");
     keygen(dir.resolve("host_ed25519"));
+    List<String> extra = List.of();
+    if (ca != null) {
+      run("ssh-keygen", "-q", "-s", ca.toString(), "-I", "herd-test-host", "-h", "-n", "127.0.0.1", "-V", "-5m:+1h",
+          dir.resolve("host_ed25519.pub").toString());
+      extra = List.of("HostCertificate " + dir.resolve("host_ed25519-cert.pub"), "TrustedUserCAKeys " + ca + ".pub");
+    }
     keygen(dir.resolve("client_ed25519"));
     Files.copy(dir.resolve("client_ed25519.pub"), dir.resolve("authorized_keys"));
     createPrivilegeSeparationDir();
@@ -56,7 +70,7 @@ public final class LocalSshd implements AutoCloseable {
     for (int attempt = 0; attempt < 3; attempt++) {
       int port = freePort();
       Files.writeString(dir.resolve("known_hosts"), "[127.0.0.1]:" + port + " " + publicKey(dir) + "\n");
-      Path config = writeConfig(dir, port);
+      Path config = writeConfig(dir, port, extra);
       Process process = new ProcessBuilder(SSHD.toString(), "-D", "-e", "-f", config.toString())
           .redirectOutput(ProcessBuilder.Redirect.DISCARD)
           .start();
@@ -99,19 +113,41 @@ public final class LocalSshd implements AutoCloseable {
     return dir.resolve("known_hosts");
   }
 
-  /** Options that connect to this sshd: its client key, {@link #knownHosts()}, new host keys refused, 5 s timeout. */
+  /**
+   * Options that connect to this sshd: its client key, {@link #knownHosts()}, new host keys refused, 5 s timeout, no
+   * ssh config ({@code -F /dev/null}, so the user's own does not change the test) and no agent.
+   */
   public SshOptions options() {
     return new SshOptions(System.getProperty("user.name"), List.of(clientKey()), knownHosts(), false,
-        Duration.ofSeconds(5));
+        Duration.ofSeconds(5), Path.of("/dev/null"), null);
   }
 
   /** Generates an unencrypted ed25519 key pair at {@code key} and {@code key.pub}. */
   public static void keygen(Path key) throws IOException, InterruptedException {
-    Process keygen = new ProcessBuilder("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "herd-test", "-f",
-        key.toString()).redirectErrorStream(true).start();
-    String output = new String(keygen.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (keygen.waitFor() != 0) {
-      throw new IOException("ssh-keygen failed: " + output);
+    keygen(key, "ed25519");
+  }
+
+  /** Generates an unencrypted key pair of {@code type} (ed25519, rsa, ecdsa) at {@code key} and {@code key.pub}. */
+  public static void keygen(Path key, String type) throws IOException, InterruptedException {
+    run("ssh-keygen", "-q", "-t", type, "-N", "", "-C", "herd-test-" + type, "-f", key.toString());
+  }
+
+  /** Encrypts the private key file {@code key} in place with {@code passphrase}. */
+  public static void encrypt(Path key, String passphrase) throws IOException, InterruptedException {
+    run("ssh-keygen", "-q", "-p", "-P", "", "-N", passphrase, "-f", key.toString());
+  }
+
+  /** Lets the key pair at {@code key} log in too. */
+  public void authorize(Path key) throws IOException {
+    Files.writeString(dir.resolve("authorized_keys"), Files.readString(Path.of(key + ".pub")),
+        java.nio.file.StandardOpenOption.APPEND);
+  }
+
+  static void run(String... command) throws IOException, InterruptedException {
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (process.waitFor() != 0) {
+      throw new IOException(String.join(" ", command) + " failed: " + output);
     }
   }
 
@@ -139,7 +175,7 @@ public final class LocalSshd implements AutoCloseable {
     return fields[0] + " " + fields[1];
   }
 
-  private static Path writeConfig(Path dir, int port) throws IOException {
+  private static Path writeConfig(Path dir, int port, List<String> extra) throws IOException {
     String config = String.join("\n",
         "Port " + port,
         "ListenAddress 127.0.0.1",
@@ -154,7 +190,7 @@ public final class LocalSshd implements AutoCloseable {
         "UsePAM no",
         "PidFile none",
         "");
-    return Files.writeString(dir.resolve("sshd_config"), config);
+    return Files.writeString(dir.resolve("sshd_config"), config + String.join("\n", extra) + "\n");
   }
 
   /** sshd refuses to start as root without it; it is normally made by the openssh-server service. */

@@ -74,6 +74,11 @@ final class HerdCommand implements Callable<Integer> {
       description = "Record the keys of hosts missing from known_hosts (like OpenSSH's accept-new); a changed key is still refused.")
   boolean acceptNewHostKeys;
 
+  @Option(names = {"-J", "--jump"}, paramLabel = "[USER@]HOST[:PORT][,...]",
+      description = "Reach every host through these bastions, in order, as ssh -J does: one login to each bastion "
+          + "carries every host's connection. A bastion without USER@ logs in as the local user.")
+  String jump;
+
   @Option(names = "--parallel", paramLabel = "N", description = "Hosts connecting or transferring at once.")
   int parallel = PushRequest.DEFAULT_PARALLEL;
 
@@ -139,7 +144,15 @@ final class HerdCommand implements Callable<Integer> {
       throw new InvalidPushException("--port: " + e.getMessage());
     }
     return new PushRequest(file, dest, hosts(), ssh, parallel, retry, ports, remotePath, Duration.ofSeconds(timeout), !noTls,
-        fullCheck);
+        fullCheck, jumps());
+  }
+
+  private List<HostSpec> jumps() throws InvalidPushException {
+    try {
+      return jump == null ? List.of() : HostList.parseChain(jump, "--jump");
+    } catch (HostListException e) {
+      throw new InvalidPushException(e.getMessage());
+    }
   }
 
   private List<HostSpec> hosts() throws IOException, InvalidPushException {

@@ -7,6 +7,7 @@ import herd.metainfo.Hashing;
 import herd.metainfo.Metainfo;
 import herd.peer.FileMode;
 import herd.peer.PeerConfig;
+import herd.remote.Bastions;
 import herd.remote.RemoteException;
 import herd.swarm.Admission;
 import herd.swarm.PieceStore;
@@ -19,7 +20,10 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.BindException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.security.SecureRandom;
@@ -48,6 +52,7 @@ public final class Push {
   private final PushRequest request;
   private final PushListener listener;
   private final Semaphore slots;
+  private Bastions bastions;
   private final CountDownLatch end = new CountDownLatch(1);
   private final CompletableFuture<Void> serving = new CompletableFuture<>();
   private CountDownLatch finished;
@@ -55,6 +60,7 @@ public final class Push {
   private byte[] info;
   private int mode;
   private int trackerPort;
+  private int seederPort;
   private final byte[] secret = new byte[32];
   private byte[] contentDigest;
   private RunCredentials tls;
@@ -79,6 +85,7 @@ public final class Push {
     emit(new PushEvent.RunStarted(request.file().toString(), size, Hashing.pieceCountFor(size), request.hosts().size()));
     finished = new CountDownLatch(request.hosts().size());
     ExecutorService hostThreads = Executors.newCachedThreadPool(new DefaultThreadFactory("herd-host", true));
+    bastions = new Bastions(request.ssh());
     List<HostRun> hosts = new ArrayList<>();
     for (HostSpec h : request.hosts()) hosts.add(new HostRun(h, this));
     // hosts connect and check Java and the peer program while the file is hashed; they start their peers once
@@ -99,6 +106,7 @@ public final class Push {
         all.set(0, meta.pieceCount());
         try (Listening listening = listen(group, store, all, meta, admission)) {
           trackerPort = listening.tracker.port();
+          seederPort = listening.seeder.port();
           serving.complete(null);
           if (request.timeout().isZero()) {
             finished.await();
@@ -113,6 +121,7 @@ public final class Push {
       serving.completeExceptionally(new IOException("the run ended before the seeder was up")); // once it was, a no-op
       hostThreads.shutdown();
       if (!hostThreads.awaitTermination(30, TimeUnit.SECONDS)) hostThreads.shutdownNow();
+      bastions.close();
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
     Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
@@ -186,13 +195,46 @@ public final class Push {
     return peerJar;
   }
 
+  Bastions bastions() {
+    return bastions;
+  }
+
   /**
    * What each host is told: the torrent, the run's secret and TLS material, where to announce, and where it keeps
    * its memory of verified files.
    */
   PeerConfig peerConfig(String trackerAddress, String verifiedDir) {
-    String url = "http://" + trackerAddress + ":" + trackerPort + "/announce?token=" + Admission.trackerToken(secret);
-    return new PeerConfig(info, url, request.dest(), mode, contentDigest, secret, tls, verifiedDir, request.fullCheck());
+    return peerConfig(trackerAddress + ":" + trackerPort, "", null, verifiedDir);
+  }
+
+  /**
+   * What a host that announces and fetches from the seeder through reverse forwards on its SSH connection is told:
+   * the forwards' addresses on the host, and to announce {@code own}, its own address, at which other hosts reach it.
+   */
+  PeerConfig forwardedPeerConfig(
+      InetSocketAddress trackerForward, InetSocketAddress seederForward, InetAddress own, String verifiedDir) {
+    return peerConfig(hostPort(trackerForward), "&ip=" + URLEncoder.encode(own.getHostAddress(), StandardCharsets.UTF_8),
+        hostPort(seederForward), verifiedDir);
+  }
+
+  private PeerConfig peerConfig(String tracker, String moreQuery, String seeder, String verifiedDir) {
+    String url = "http://" + tracker + "/announce?token=" + Admission.trackerToken(secret) + moreQuery;
+    return new PeerConfig(
+        info, url, request.dest(), mode, contentDigest, secret, tls, verifiedDir, request.fullCheck(), seeder);
+  }
+
+  private static String hostPort(InetSocketAddress a) {
+    String host = a.getAddress().getHostAddress();
+    return (a.getAddress() instanceof Inet6Address ? "[" + host + "]" : host) + ":" + a.getPort();
+  }
+
+  /** Where this machine's tracker and seeder take the connections that hosts' reverse forwards carry. */
+  InetSocketAddress trackerHere() {
+    return new InetSocketAddress(InetAddress.getLoopbackAddress(), trackerPort);
+  }
+
+  InetSocketAddress seederHere() {
+    return new InetSocketAddress(InetAddress.getLoopbackAddress(), seederPort);
   }
 
   void emit(PushEvent event) {

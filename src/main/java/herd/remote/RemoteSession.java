@@ -5,6 +5,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -15,9 +16,13 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import net.schmizz.sshj.SSHClient;
+import net.schmizz.sshj.connection.channel.OpenFailException;
+import net.schmizz.sshj.connection.channel.direct.DirectConnection;
 import net.schmizz.sshj.connection.channel.direct.Session;
+import net.schmizz.sshj.connection.channel.forwarded.RemotePortForwarder.Forward;
 import net.schmizz.sshj.userauth.UserAuthException;
 import net.schmizz.sshj.userauth.keyprovider.KeyProvider;
 import org.slf4j.Logger;
@@ -36,14 +41,19 @@ public final class RemoteSession implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RemoteSession.class);
   private static final int MIN_JAVA = 17;
   private static final long CLOSE_WAIT_SECONDS = 30;
+  /** Where reverse forwards listen on the host: its loopback only, so only the host itself can use them. */
+  private static final String FORWARD_ADDRESS = "127.0.0.1";
 
   private final HostSpec host;
   private final SSHClient client;
+  /** The channel on a bastion that carries this connection, or null for a direct one. */
+  private final DirectConnection tunnel;
   private Probe javaProbe;
 
-  private RemoteSession(HostSpec host, SSHClient client) {
+  private RemoteSession(HostSpec host, SSHClient client, DirectConnection tunnel) {
     this.host = host;
     this.client = client;
+    this.tunnel = tunnel;
   }
 
   /**
@@ -52,6 +62,11 @@ public final class RemoteSession implements AutoCloseable {
    * file (created if missing); a changed key always fails with HOST_KEY_CHANGED.
    */
   public static RemoteSession connect(HostSpec host, SshOptions opts) throws RemoteException {
+    return connect(host, opts, null);
+  }
+
+  /** Like {@link #connect(HostSpec, SshOptions)}, through a channel on {@code via}, a bastion, unless it is null. */
+  static RemoteSession connect(HostSpec host, SshOptions opts, RemoteSession via) throws RemoteException {
     String user = host.user() != null ? host.user() : opts.defaultUser();
     List<Path> identities = opts.effectiveIdentities();
     if (identities.isEmpty()) {
@@ -60,12 +75,14 @@ public final class RemoteSession implements AutoCloseable {
     }
     KnownHostsVerifier verifier = KnownHostsVerifier.load(opts.knownHosts(), opts.acceptNewHostKeys());
     SSHClient client = new SSHClient();
+    DirectConnection tunnel = null;
     try {
       List<KeyProvider> keys = loadKeys(client, identities);
       client.addHostKeyVerifier(verifier);
       client.setConnectTimeout((int) Math.min(Integer.MAX_VALUE, opts.connectTimeout().toMillis()));
+      if (via != null) tunnel = via.tunnelTo(host, opts.connectTimeout());
       try {
-        client.connect(host.host(), host.port());
+        connectTransport(client, host, tunnel);
       } catch (IOException e) {
         throw verifier.refusal() != null ? verifier.refusal() : ConnectFailures.unreachable(e, opts.connectTimeout());
       }
@@ -78,11 +95,43 @@ public final class RemoteSession implements AutoCloseable {
       } catch (IOException e) {
         throw ConnectFailures.unreachable(e, opts.connectTimeout());
       }
-      log.debug("{}: connected as {}", host, user);
-      return new RemoteSession(host, client);
+      log.debug("{}: connected as {}{}", host, user, via == null ? "" : " through " + via);
+      return new RemoteSession(host, client, tunnel);
     } catch (RemoteException e) {
       disconnect(client);
+      if (tunnel != null) closeQuietly(tunnel);
       throw e;
+    }
+  }
+
+  /** Opens the byte stream the SSH connection runs on: a TCP connection to the host, or {@code tunnel} if not null. */
+  private static void connectTransport(SSHClient client, HostSpec host, DirectConnection tunnel) throws IOException {
+    if (tunnel == null) {
+      client.connect(host.host(), host.port());
+    } else {
+      client.connectVia(tunnel, host.host(), host.port());
+    }
+  }
+
+  /**
+   * Opens a channel from this host, a bastion, to {@code target}'s SSH port, waiting at most {@code timeout} for the
+   * bastion to connect. Fails with UNREACHABLE, naming this bastion, if it cannot. Safe to call from several threads
+   * (channels are independent), unlike this class's other methods.
+   */
+  DirectConnection tunnelTo(HostSpec target, Duration timeout) throws RemoteException {
+    client.getConnection().setTimeoutMs((int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+    try {
+      return client.newDirectConnection(target.host(), target.port());
+    } catch (OpenFailException e) {
+      throw new RemoteException(RemoteException.Kind.UNREACHABLE,
+          "bastion " + host + " cannot connect to it: " + e.getMessage(), e);
+    } catch (IOException e) {
+      if (!client.isConnected()) {
+        throw new RemoteException(RemoteException.Kind.DISCONNECTED, "lost bastion " + host + ": " + e.getMessage(), e);
+      }
+      String why = e.getCause() instanceof TimeoutException
+          ? "timed out after " + ConnectFailures.format(timeout) : e.getMessage();
+      throw new RemoteException(RemoteException.Kind.UNREACHABLE, "bastion " + host + " cannot connect to it: " + why, e);
     }
   }
 
@@ -99,9 +148,55 @@ public final class RemoteSession implements AutoCloseable {
     return keys;
   }
 
-  /** The local address of this connection's socket: the address the host reaches this machine at. */
+  /**
+   * The local address of this connection's socket: the address the host reaches this machine at. Null for a host
+   * reached through a bastion, which may not reach this machine at all.
+   */
   public InetAddress localAddress() {
     return client.getLocalAddress();
+  }
+
+  /** True if this host was reached through a bastion. */
+  public boolean tunneled() {
+    return tunnel != null;
+  }
+
+  boolean connected() {
+    return client.isConnected();
+  }
+
+  /**
+   * The host's own address on this connection, as its sshd sees it: the third field of {@code $SSH_CONNECTION}. For a
+   * host behind a bastion, the address the bastion reached it at.
+   */
+  public InetAddress ownAddress() throws RemoteException {
+    String said = run("echo \"$SSH_CONNECTION\"", "reading $SSH_CONNECTION").strip();
+    String[] fields = said.split(" ");
+    if (fields.length != 4 || !fields[2].matches("[0-9A-Fa-f:.]+(%[A-Za-z0-9_.-]+)?")) {
+      throw new RemoteException(
+          RemoteException.Kind.COMMAND_FAILED, "cannot tell the host's own address: $SSH_CONNECTION is '" + said + "'");
+    }
+    try {
+      return InetAddress.getByName(fields[2]); // an address literal: no lookup
+    } catch (IOException e) {
+      throw new RemoteException(RemoteException.Kind.COMMAND_FAILED, "bad address in $SSH_CONNECTION: " + said, e);
+    }
+  }
+
+  /**
+   * Asks the host's sshd to listen on its loopback address 127.0.0.1, on a port of its choosing, and to send each
+   * connection made there back over this SSH connection to {@code target} on this machine (a reverse forward, as
+   * {@code ssh -R 0:target}). Returns that address on the host. It lasts until this session closes.
+   */
+  public InetSocketAddress forwardHere(InetSocketAddress target) throws RemoteException {
+    try {
+      Forward bound = client.getRemotePortForwarder()
+          .bind(new Forward(FORWARD_ADDRESS, 0), new ForwardHere(target, "herd-forward-" + host));
+      log.debug("{}: {}:{} forwards to {}", host, FORWARD_ADDRESS, bound.getPort(), target);
+      return new InetSocketAddress(FORWARD_ADDRESS, bound.getPort());
+    } catch (IOException e) {
+      throw failure("forwarding a port on the host back to herd (does its sshd allow TCP forwarding?)", e);
+    }
   }
 
   /**
@@ -287,6 +382,7 @@ public final class RemoteSession implements AutoCloseable {
   @Override
   public void close() {
     disconnect(client);
+    if (tunnel != null) closeQuietly(tunnel);
   }
 
   @Override

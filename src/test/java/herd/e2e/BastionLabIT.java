@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,6 +51,8 @@ class BastionLabIT {
 
   private static List<String> args(String dest, List<String> hosts, String... more) {
     List<String> a = new ArrayList<>(lab.sshArgs());
+    int known = a.indexOf("--known-hosts");
+    if (List.of(more).contains("--known-hosts")) a.subList(known, known + 2).clear();
     a.addAll(List.of(more));
     a.addAll(List.of(payload.path().toString(), dest, "--hostlist", String.join(",", hosts)));
     return a;
@@ -141,6 +144,26 @@ class BastionLabIT {
     assertTrue(r.stderr().contains("0 of 2 hosts have"), r.stderr());
     for (String h : hosts) {
       assertTrue(r.stderr().contains("  " + h + ": bastion " + nobody + ": "), r.stderr());
+    }
+  }
+
+  @Test
+  void checksTheHostKeysOfBastionsAndOfTheHostsBehindThem() throws Exception {
+    List<String> known = Files.readAllLines(Lab.DIR.resolve("known_hosts"));
+    List<String> hosts = behind.subList(0, 2);
+    Path withoutHost = Files.write(dir.resolve("known-without-host"),
+        known.stream().filter(l -> !l.startsWith(hosts.get(0) + " ")).toList());
+    HerdProcess.Result r = HerdProcess.run(null, args("/srv/keys/app.bin", hosts, "-J", outer, "--known-hosts", withoutHost.toString()));
+    assertEquals(1, r.status(), r.stderr());
+    assertTrue(r.stderr().contains("  " + hosts.get(0) + ": host key not in " + withoutHost), r.stderr());
+    assertTrue(r.stderr().contains("1 of 2 hosts have"), r.stderr());
+
+    Path withoutBastion = Files.write(dir.resolve("known-without-bastion"),
+        known.stream().filter(l -> !l.startsWith(outer + " ")).toList());
+    r = HerdProcess.run(null, args("/srv/keys/app.bin", hosts, "-J", outer, "--known-hosts", withoutBastion.toString()));
+    assertEquals(1, r.status(), r.stderr());
+    for (String h : hosts) {
+      assertTrue(r.stderr().contains("  " + h + ": bastion " + outer + ": host key not in " + withoutBastion), r.stderr());
     }
   }
 

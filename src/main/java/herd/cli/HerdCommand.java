@@ -90,6 +90,12 @@ final class HerdCommand implements Callable<Integer> {
           + "says StrictHostKeyChecking accept-new or no); a changed key is always refused.")
   boolean acceptNewHostKeys;
 
+  @Option(names = {"-J", "--jump"}, paramLabel = "[USER@]HOST[:PORT][,...]",
+      description = "Reach every host through these bastions, in order, as ssh -J does (it replaces the ssh config's "
+          + "ProxyJump): one login to each bastion carries every host's connection. A bastion without USER@ logs in as "
+          + "its config's User, else the local user.")
+  String jump;
+
   @Option(names = "--parallel", paramLabel = "N", description = "Hosts connecting or transferring at once.")
   int parallel = PushRequest.DEFAULT_PARALLEL;
 
@@ -164,8 +170,16 @@ final class HerdCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new InvalidPushException("--port: " + e.getMessage());
     }
-    return new PushRequest(file, dest, hosts(), ssh, parallel, retry, ports, bindAddress(), remotePath, Duration.ofSeconds(timeout), !noTls,
-        fullCheck);
+    return new PushRequest(file, dest, hosts(), ssh, parallel, retry, ports, bindAddress(), remotePath,
+        Duration.ofSeconds(timeout), !noTls, fullCheck, jumps());
+  }
+
+  private List<HostSpec> jumps() throws InvalidPushException {
+    try {
+      return jump == null ? List.of() : HostList.parseChain(jump, "--jump");
+    } catch (HostListException e) {
+      throw new InvalidPushException(e.getMessage());
+    }
   }
 
   private InetAddress bindAddress() throws InvalidPushException {

@@ -47,6 +47,19 @@ public final class HostList {
     return new ArrayList<>(hosts);
   }
 
+  /**
+   * Parses a chain of jump hosts, as {@code ssh -J} takes it: comma-separated entries, in the order they are passed
+   * through. Nothing is dropped; {@code option} names the option in error messages, with the 1-based position.
+   */
+  public static List<HostSpec> parseChain(String commaList, String option) throws HostListException {
+    List<HostSpec> chain = new ArrayList<>();
+    String[] entries = commaList.split(",", -1);
+    for (int i = 0; i < entries.length; i++) {
+      chain.add(parse(entries[i].strip(), option + " entry " + (i + 1)));
+    }
+    return chain;
+  }
+
   private static HostSpec parse(String entry, String where) throws HostListException {
     try {
       return EntryParser.parse(entry);

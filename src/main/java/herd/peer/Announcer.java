@@ -15,16 +15,18 @@ import java.util.Map;
 
 /**
  * Announces this peer to the tracker over HTTP (BEP 3, compact replies per BEP 23 and BEP 7) and dials every
- * peer the tracker hands out.
+ * peer the tracker hands out, and {@code seeder} if not null.
  */
 final class Announcer {
   private static final int TIMEOUT_MILLIS = 10_000;
 
   private final String trackerUrl;
+  private final InetSocketAddress seeder;
   private final Swarm swarm;
 
-  Announcer(String trackerUrl, Swarm swarm) {
+  Announcer(String trackerUrl, InetSocketAddress seeder, Swarm swarm) {
     this.trackerUrl = trackerUrl;
+    this.seeder = seeder;
     this.swarm = swarm;
   }
 
@@ -34,6 +36,7 @@ final class Announcer {
    * @param event {@code started}, {@code completed}, {@code stopped} or null
    */
   int announce(String event) throws IOException {
+    if (seeder != null) swarm.connect(seeder);
     long left = swarm.metainfo().length() - swarm.verifiedBytes();
     String url = trackerUrl + (trackerUrl.contains("?") ? "&" : "?")
         + "info_hash=" + percentEncode(swarm.metainfo().infoHash())

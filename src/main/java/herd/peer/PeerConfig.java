@@ -5,6 +5,7 @@ import herd.bencode.BencodeException;
 import herd.metainfo.Metainfo;
 import herd.swarm.Admission;
 import herd.swarm.RunCredentials;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -25,9 +26,11 @@ import javax.net.ssl.SSLException;
  * @param tls the run's TLS certificate and key; null without TLS
  * @param verifiedDir where this host remembers the files it verified ({@link VerifiedFiles}); null for no memory
  * @param fullCheck whether to read and hash a DEST that already exists even if it is remembered as verified
+ * @param seeder where this peer reaches herd's seeder, {@code host:port}, when the tracker does not hand it out (a
+ *     host behind a bastion reaches it through a forward on its own loopback); null otherwise
  */
 public record PeerConfig(byte[] info, String trackerUrl, String dest, int mode, byte[] contentDigest, byte[] secret,
-    RunCredentials tls, String verifiedDir, boolean fullCheck) {
+    RunCredentials tls, String verifiedDir, boolean fullCheck, String seeder) {
   public String encodeLine() {
     Map<String, Object> d = new LinkedHashMap<>();
     d.put("info", info);
@@ -42,6 +45,7 @@ public record PeerConfig(byte[] info, String trackerUrl, String dest, int mode, 
     }
     if (verifiedDir != null) d.put("verified", verifiedDir);
     if (fullCheck) d.put("full-check", 1);
+    if (seeder != null) d.put("seeder", seeder);
     return Base64.getEncoder().encodeToString(Bencode.encode(d));
   }
 
@@ -56,10 +60,20 @@ public record PeerConfig(byte[] info, String trackerUrl, String dest, int mode, 
       RunCredentials tls = d.containsKey("cert") ? new RunCredentials((byte[]) d.get("cert"), (byte[]) d.get("key")) : null;
       return new PeerConfig((byte[]) d.get("info"), string(d, "tracker"), string(d, "dest"),
           Math.toIntExact((Long) d.get("mode")), (byte[]) d.get("digest"), (byte[]) d.get("secret"), tls,
-          d.containsKey("verified") ? string(d, "verified") : null, d.containsKey("full-check"));
+          d.containsKey("verified") ? string(d, "verified") : null, d.containsKey("full-check"),
+          d.containsKey("seeder") ? string(d, "seeder") : null);
     } catch (IllegalArgumentException | ClassCastException | NullPointerException | ArithmeticException e) {
       throw new BencodeException("bad peer configuration: " + e);
     }
+  }
+
+  /** {@link #seeder()} as a socket address ({@code [v6]:port} or {@code v4:port}), or null. */
+  InetSocketAddress seederAddress() {
+    if (seeder == null) return null;
+    int colon = seeder.lastIndexOf(':');
+    String host = seeder.substring(0, colon);
+    if (host.startsWith("[")) host = host.substring(1, host.length() - 1);
+    return new InetSocketAddress(host, Integer.parseInt(seeder.substring(colon + 1)));
   }
 
   public Metainfo metainfo() {

@@ -87,7 +87,7 @@ public final class PeerRun {
       }
       Swarm swarm = Swarm.start(group, store, have, config.admission(), SwarmOptions.defaults(), new InetSocketAddress(0));
       try {
-        Announcer announcer = new Announcer(config.trackerUrl(), swarm);
+        Announcer announcer = new Announcer(config.trackerUrl(), config.seederAddress(), swarm);
         announceLoop(timer, announcer, "started");
         if (existing == null) {
           AtomicLong reported = new AtomicLong(-1);

@@ -65,9 +65,27 @@ final class Endpoints implements AutoCloseable {
 
   /** The host part of the tracker's URL for a host that reached this machine at {@code local}. */
   String urlHost(InetAddress local) {
-    InetAddress address = bind != null && !bind.isAnyLocalAddress() ? bind : local;
+    return urlText(bind != null && !bind.isAnyLocalAddress() ? bind : local);
+  }
+
+  /** An address as a URL's host part. */
+  static String urlText(InetAddress address) {
     String text = address.getHostAddress().replace("%", "%25");
     return address instanceof Inet6Address ? "[" + text + "]" : text;
+  }
+
+  /** The tracker's and the seeder's addresses on this machine. */
+  record Here(InetSocketAddress tracker, InetSocketAddress seeder) {}
+
+  /**
+   * Makes sure the tracker and the seeder listen on the loopback address (or the {@code bind} address), where
+   * connections that hosts' reverse forwards carry arrive, and returns where to connect to them.
+   */
+  synchronized Here forForwards() throws IOException {
+    InetAddress loopback = InetAddress.getLoopbackAddress();
+    int trackerPort = listenFor(loopback);
+    InetAddress address = bind != null ? bind : loopback;
+    return new Here(new InetSocketAddress(address, trackerPort), new InetSocketAddress(address, seeder.port()));
   }
 
   /** The seeder and the tracker on the first free ports of the range. */

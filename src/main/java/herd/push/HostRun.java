@@ -13,6 +13,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -84,11 +85,11 @@ final class HostRun implements Runnable {
     run.slots().acquire();
     boolean holding = true;
     try {
-      session = RemoteSession.connect(host, run.request().ssh());
+      session = run.bastions().connect(host, run.request().jump(), run.request().ssh(), attempts);
       if (outcome.get() != null) return; // aborted while connecting
       PeerJar jar = session.ensureJar(run.peerJar(), run.request().remotePath());
       run.awaitServing();
-      PeerConfig config = run.peerConfig(session.localAddress(), jar.dir() + "/verified");
+      PeerConfig config = peerConfig(session, jar.dir() + "/verified");
       RemoteProcess peer = session.start("exec " + Shell.quote(session.javaPath()) + " " + PeerProgram.JAVA_FLAGS
           + " -jar " + Shell.quote(jar.path()) + " 2>&1");
       run.emit(new PushEvent.PeerStarted(host, jar.uploaded()));
@@ -141,6 +142,19 @@ final class HostRun implements Runnable {
     } finally {
       if (holding) run.slots().release();
     }
+  }
+
+  /**
+   * What this host's peer is told. A host reached through a bastion may not reach this machine at all, so it
+   * announces and fetches from the seeder through reverse forwards on its SSH connection, and names its own address
+   * to the tracker; the other hosts reach it there directly.
+   */
+  private PeerConfig peerConfig(RemoteSession session, String verifiedDir) throws RemoteException {
+    if (!session.tunneled()) return run.peerConfig(session.localAddress(), verifiedDir);
+    Endpoints.Here here = run.forwardTargets();
+    InetSocketAddress tracker = session.forwardHere(here.tracker());
+    InetSocketAddress seeder = session.forwardHere(here.seeder());
+    return run.forwardedPeerConfig(tracker, seeder, session.ownAddress(), verifiedDir);
   }
 
   private void fail(String reason) {

@@ -7,6 +7,7 @@ import herd.metainfo.Hashing;
 import herd.metainfo.Metainfo;
 import herd.peer.FileMode;
 import herd.peer.PeerConfig;
+import herd.remote.Bastions;
 import herd.remote.RemoteException;
 import herd.swarm.Admission;
 import herd.swarm.PieceStore;
@@ -16,6 +17,8 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.security.SecureRandom;
@@ -42,6 +45,7 @@ public final class Push {
   private final PushRequest request;
   private final PushListener listener;
   private final Semaphore slots;
+  private Bastions bastions;
   private final CountDownLatch end = new CountDownLatch(1);
   private final CompletableFuture<Void> serving = new CompletableFuture<>();
   private CountDownLatch finished;
@@ -73,6 +77,7 @@ public final class Push {
     emit(new PushEvent.RunStarted(request.file().toString(), size, Hashing.pieceCountFor(size), request.hosts().size()));
     finished = new CountDownLatch(request.hosts().size());
     ExecutorService hostThreads = Executors.newCachedThreadPool(new DefaultThreadFactory("herd-host", true));
+    bastions = new Bastions(request.ssh());
     List<HostRun> hosts = new ArrayList<>();
     for (HostSpec h : request.hosts()) hosts.add(new HostRun(h, this));
     // hosts connect and check Java and the peer program while the file is hashed; they start their peers once
@@ -105,6 +110,7 @@ public final class Push {
       serving.completeExceptionally(new IOException("the run ended before the seeder was up")); // once it was, a no-op
       hostThreads.shutdown();
       if (!hostThreads.awaitTermination(30, TimeUnit.SECONDS)) hostThreads.shutdownNow();
+      bastions.close();
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
     Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
@@ -132,6 +138,10 @@ public final class Push {
     return peerJar;
   }
 
+  Bastions bastions() {
+    return bastions;
+  }
+
   /**
    * What a host that reached this machine at {@code local} is told: the torrent, the run's secret and TLS material,
    * where to announce (the tracker and the seeder listen there from now on), and where it keeps its memory of
@@ -142,10 +152,46 @@ public final class Push {
     try {
       trackerPort = endpoints.listenFor(local);
     } catch (IOException e) {
-      throw new RemoteException(RemoteException.Kind.LOCAL, "cannot listen on " + local.getHostAddress() + ": " + e.getMessage());
+      throw cannotListen(local, e);
     }
-    String url = "http://" + endpoints.urlHost(local) + ":" + trackerPort + "/announce?token=" + Admission.trackerToken(secret);
-    return new PeerConfig(info, url, request.dest(), mode, contentDigest, secret, tls, verifiedDir, request.fullCheck());
+    return peerConfig(endpoints.urlHost(local) + ":" + trackerPort, "", null, verifiedDir);
+  }
+
+  /**
+   * What a host that announces and fetches from the seeder through reverse forwards on its SSH connection is told:
+   * the forwards' addresses on the host, and to announce {@code own}, its own address, at which other hosts reach it.
+   */
+  PeerConfig forwardedPeerConfig(
+      InetSocketAddress trackerForward, InetSocketAddress seederForward, InetAddress own, String verifiedDir) {
+    return peerConfig(hostPort(trackerForward), "&ip=" + URLEncoder.encode(own.getHostAddress(), StandardCharsets.UTF_8),
+        hostPort(seederForward), verifiedDir);
+  }
+
+  private PeerConfig peerConfig(String tracker, String moreQuery, String seeder, String verifiedDir) {
+    String url = "http://" + tracker + "/announce?token=" + Admission.trackerToken(secret) + moreQuery;
+    return new PeerConfig(
+        info, url, request.dest(), mode, contentDigest, secret, tls, verifiedDir, request.fullCheck(), seeder);
+  }
+
+  private static String hostPort(InetSocketAddress a) {
+    return Endpoints.urlText(a.getAddress()) + ":" + a.getPort();
+  }
+
+  /**
+   * Where reverse forwards on hosts' SSH connections lead: this machine's tracker and seeder, on the loopback address
+   * (or {@code --bind}'s), listening there from now on. Call after {@link #awaitServing()}.
+   */
+  Endpoints.Here forwardTargets() throws RemoteException {
+    try {
+      return endpoints.forForwards();
+    } catch (IOException e) {
+      throw cannotListen(InetAddress.getLoopbackAddress(), e);
+    }
+  }
+
+  private static RemoteException cannotListen(InetAddress address, IOException e) {
+    return new RemoteException(
+        RemoteException.Kind.LOCAL, "cannot listen on " + address.getHostAddress() + ": " + e.getMessage());
   }
 
   void emit(PushEvent event) {

@@ -5,6 +5,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -12,8 +13,12 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import net.schmizz.sshj.SSHClient;
+import net.schmizz.sshj.connection.channel.OpenFailException;
+import net.schmizz.sshj.connection.channel.direct.DirectConnection;
 import net.schmizz.sshj.connection.channel.direct.Session;
+import net.schmizz.sshj.connection.channel.forwarded.RemotePortForwarder.Forward;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,14 +36,19 @@ public final class RemoteSession implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RemoteSession.class);
   private static final int MIN_JAVA = 17;
   private static final long CLOSE_WAIT_SECONDS = 30;
+  /** Where reverse forwards listen on the host: its loopback only, so only the host itself can use them. */
+  private static final String FORWARD_ADDRESS = "127.0.0.1";
 
   private final HostSpec host;
   private final SSHClient client;
+  /** The channel on a bastion that carries this connection, or null for a direct one. */
+  private final DirectConnection tunnel;
   private Probe javaProbe;
 
-  private RemoteSession(HostSpec host, SSHClient client) {
+  private RemoteSession(HostSpec host, SSHClient client, DirectConnection tunnel) {
     this.host = host;
     this.client = client;
+    this.tunnel = tunnel;
   }
 
   /**
@@ -59,17 +69,28 @@ public final class RemoteSession implements AutoCloseable {
   /** {@link #connect(HostSpec, SshOptions)} with the given passphrase source and login timeout, for tests. */
   static RemoteSession connect(HostSpec host, SshOptions opts, KeyFiles keyFiles, Duration loginTimeout)
       throws RemoteException {
-    ResolvedHost target = SshConfig.resolve(host, opts);
+    return connect(host, SshConfig.resolve(host, opts), null, keyFiles, loginTimeout);
+  }
+
+  /**
+   * Connects to {@code host}, already resolved as {@code target}, through a channel on {@code via}, a bastion, unless
+   * it is null (the target's own ProxyJump is for the caller to follow: see {@link Bastions}).
+   */
+  static RemoteSession connect(
+      HostSpec host, ResolvedHost target, RemoteSession via, KeyFiles keyFiles, Duration loginTimeout)
+      throws RemoteException {
     KnownHostsVerifier verifier =
         new KnownHostsVerifier(target.knownHosts(), target.globalKnownHosts(), target.acceptNewHostKeys());
     SSHClient client = new SSHClient();
+    DirectConnection tunnel = null;
     try (Login login = Login.prepare(target, keyFiles, client)) {
       client.addHostKeyVerifier(verifier);
       client.setSocketFactory(new BannerDeadlineSockets());
       client.setConnectTimeout(millis(target.connectTimeout()));
       client.getTransport().setTimeoutMs(millis(loginTimeout));
+      if (via != null) tunnel = via.tunnelTo(target, target.connectTimeout());
       try {
-        client.connect(target.hostName(), target.port());
+        connectTransport(client, target, tunnel);
       } catch (IOException e) {
         throw verifier.refusal() != null
             ? verifier.refusal()
@@ -80,10 +101,12 @@ public final class RemoteSession implements AutoCloseable {
       } catch (IOException e) {
         throw ConnectFailures.unreachable(e, target.connectTimeout(), loginTimeout);
       }
-      log.debug("{}: connected to {}:{} as {}", host, target.hostName(), target.port(), target.user());
-      return new RemoteSession(host, client);
+      log.debug("{}: connected to {}:{} as {}{}", host, target.hostName(), target.port(), target.user(),
+          via == null ? "" : " through " + via);
+      return new RemoteSession(host, client, tunnel);
     } catch (RemoteException e) {
       disconnect(client);
+      if (tunnel != null) closeQuietly(tunnel);
       throw e;
     }
   }
@@ -92,9 +115,88 @@ public final class RemoteSession implements AutoCloseable {
     return (int) Math.min(Integer.MAX_VALUE, duration.toMillis());
   }
 
-  /** The local address of this connection's socket: the address the host reaches this machine at. */
+  /** Opens the byte stream the SSH connection runs on: a TCP connection to the host, or {@code tunnel} if not null. */
+  private static void connectTransport(SSHClient client, ResolvedHost target, DirectConnection tunnel)
+      throws IOException {
+    if (tunnel == null) {
+      client.connect(target.hostName(), target.port());
+    } else {
+      client.connectVia(tunnel, target.hostName(), target.port());
+    }
+  }
+
+  /**
+   * Opens a channel from this host, a bastion, to {@code target}'s SSH port, waiting at most {@code timeout} for the
+   * bastion to connect. Fails with UNREACHABLE, naming this bastion, if it cannot. Safe to call from several threads
+   * (channels are independent), unlike this class's other methods.
+   */
+  DirectConnection tunnelTo(ResolvedHost target, Duration timeout) throws RemoteException {
+    client.getConnection().setTimeoutMs(millis(timeout));
+    try {
+      return client.newDirectConnection(target.hostName(), target.port());
+    } catch (OpenFailException e) {
+      throw new RemoteException(RemoteException.Kind.UNREACHABLE,
+          "bastion " + host + " cannot connect to it: " + e.getMessage(), e);
+    } catch (IOException e) {
+      if (!client.isConnected()) {
+        throw new RemoteException(RemoteException.Kind.DISCONNECTED, "lost bastion " + host + ": " + e.getMessage(), e);
+      }
+      String why = e.getCause() instanceof TimeoutException
+          ? "timed out after " + ConnectFailures.format(timeout) : e.getMessage();
+      throw new RemoteException(RemoteException.Kind.UNREACHABLE, "bastion " + host + " cannot connect to it: " + why, e);
+    }
+  }
+
+
+  /**
+   * The local address of this connection's socket: the address the host reaches this machine at. Null for a host
+   * reached through a bastion, which may not reach this machine at all.
+   */
   public InetAddress localAddress() {
     return client.getLocalAddress();
+  }
+
+  /** True if this host was reached through a bastion. */
+  public boolean tunneled() {
+    return tunnel != null;
+  }
+
+  boolean connected() {
+    return client.isConnected();
+  }
+
+  /**
+   * The host's own address on this connection, as its sshd sees it: the third field of {@code $SSH_CONNECTION}. For a
+   * host behind a bastion, the address the bastion reached it at.
+   */
+  public InetAddress ownAddress() throws RemoteException {
+    String said = run("echo \"$SSH_CONNECTION\"", "reading $SSH_CONNECTION").strip();
+    String[] fields = said.split(" ");
+    if (fields.length != 4 || !fields[2].matches("[0-9A-Fa-f:.]+(%[A-Za-z0-9_.-]+)?")) {
+      throw new RemoteException(
+          RemoteException.Kind.COMMAND_FAILED, "cannot tell the host's own address: $SSH_CONNECTION is '" + said + "'");
+    }
+    try {
+      return InetAddress.getByName(fields[2]); // an address literal: no lookup
+    } catch (IOException e) {
+      throw new RemoteException(RemoteException.Kind.COMMAND_FAILED, "bad address in $SSH_CONNECTION: " + said, e);
+    }
+  }
+
+  /**
+   * Asks the host's sshd to listen on its loopback address 127.0.0.1, on a port of its choosing, and to send each
+   * connection made there back over this SSH connection to {@code target} on this machine (a reverse forward, as
+   * {@code ssh -R 0:target}). Returns that address on the host. It lasts until this session closes.
+   */
+  public InetSocketAddress forwardHere(InetSocketAddress target) throws RemoteException {
+    try {
+      Forward bound = client.getRemotePortForwarder()
+          .bind(new Forward(FORWARD_ADDRESS, 0), new ForwardHere(target, "herd-forward-" + host));
+      log.debug("{}: {}:{} forwards to {}", host, FORWARD_ADDRESS, bound.getPort(), target);
+      return new InetSocketAddress(FORWARD_ADDRESS, bound.getPort());
+    } catch (IOException e) {
+      throw failure("forwarding a port on the host back to herd (does its sshd allow TCP forwarding?)", e);
+    }
   }
 
   /**
@@ -287,6 +389,7 @@ public final class RemoteSession implements AutoCloseable {
   @Override
   public void close() {
     disconnect(client);
+    if (tunnel != null) closeQuietly(tunnel);
   }
 
   @Override

@@ -65,8 +65,10 @@ final class AnnounceHandler extends SimpleChannelInboundHandler<FullHttpRequest>
     try {
       AnnounceRequest request = AnnounceRequest.parse(uri, remote.getAddress());
       admit(request);
+      boolean forwarded = remote.getAddress().isLoopbackAddress() && request.ip() != null;
+      if (forwarded) request = request.at(request.ip());
       Swarm.Handout handout = swarm.announce(request, System.nanoTime());
-      if (seederPort != 0) {
+      if (seederPort != 0 && !forwarded) {
         // The address this host reached us at is the one address of ours we know it can reach.
         InetSocketAddress local = (InetSocketAddress) ctx.channel().localAddress();
         handout = handout.withSeed(new Peer(new byte[0], local.getAddress(), seederPort));

@@ -1,6 +1,7 @@
 package herd.tracker;
 
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -8,8 +9,9 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * One BEP 3 announce. {@code address} is where the request came from: the tracker hands that out, never the
- * client-supplied {@code ip} parameter, which is ignored so that a client cannot point the swarm at another host.
+ * One BEP 3 announce. {@code address} is where the request came from. {@code ip} is the client-supplied {@code ip}
+ * parameter if it is an IP address literal (a DNS name is ignored), else null; the tracker heeds it only for an
+ * announce that herd forwarded (see {@link Tracker}), so that a client cannot point the swarm at another host.
  * {@code numwant} is already defaulted and clamped to {@code [0, MAX_NUMWANT]}.
  */
 public record AnnounceRequest(
@@ -23,7 +25,8 @@ public record AnnounceRequest(
     Event event,
     boolean compact,
     int numwant,
-    byte[] token) {
+    byte[] token,
+    InetAddress ip) {
   /** Peers handed out when the client doesn't say: enough for one of herd's fleets to find each other at once. */
   public static final int DEFAULT_NUMWANT = 200;
   public static final int MAX_NUMWANT = 1000;
@@ -63,7 +66,35 @@ public record AnnounceRequest(
         event(q),
         compact(q),
         numwant(q),
-        q.get("token"));
+        q.get("token"),
+        ip(q));
+  }
+
+  /** The {@code ip} parameter if it is an IPv4 or IPv6 address literal; looks nothing up. */
+  private static InetAddress ip(Map<String, byte[]> q) {
+    String v = text(q, "ip", "");
+    try {
+      if (v.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}")) {
+        byte[] octets = new byte[4];
+        String[] parts = v.split("\\.");
+        for (int i = 0; i < 4; i++) {
+          int octet = Integer.parseInt(parts[i]);
+          if (octet > 255) return null;
+          octets[i] = (byte) octet;
+        }
+        return InetAddress.getByAddress(octets);
+      }
+      // with a colon, InetAddress parses an IPv6 literal or fails: it never looks a name up
+      return v.indexOf(':') >= 0 && v.matches("[0-9A-Fa-f:.]+") ? InetAddress.getByName(v) : null;
+    } catch (UnknownHostException e) {
+      return null;
+    }
+  }
+
+  /** This announce with the peer at {@code peerAddress} instead of where the request came from. */
+  public AnnounceRequest at(InetAddress peerAddress) {
+    return new AnnounceRequest(
+        infoHash, peerId, peerAddress, port, uploaded, downloaded, left, event, compact, numwant, token, ip);
   }
 
   private static byte[] id(Map<String, byte[]> q, String name) throws AnnounceException {
@@ -150,14 +181,15 @@ public record AnnounceRequest(
         && event == r.event
         && compact == r.compact
         && numwant == r.numwant
-        && Arrays.equals(token, r.token);
+        && Arrays.equals(token, r.token)
+        && Objects.equals(ip, r.ip);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(
         Arrays.hashCode(infoHash), Arrays.hashCode(peerId), address, port, uploaded, downloaded, left, event, compact,
-        numwant, Arrays.hashCode(token));
+        numwant, Arrays.hashCode(token), ip);
   }
 
   @Override
@@ -166,6 +198,6 @@ public record AnnounceRequest(
     return "AnnounceRequest[infoHash=" + hex.formatHex(infoHash) + ", peerId=" + hex.formatHex(peerId)
         + ", address=" + address.getHostAddress() + ", port=" + port + ", uploaded=" + uploaded
         + ", downloaded=" + downloaded + ", left=" + left + ", event=" + event + ", compact=" + compact
-        + ", numwant=" + numwant + "]";
+        + ", numwant=" + numwant + (ip == null ? "" : ", ip=" + ip.getHostAddress()) + "]";
   }
 }

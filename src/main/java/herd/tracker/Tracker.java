@@ -24,6 +24,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>herd's seeder never announces; instead, when {@code seederPort} is not 0, every reply lists it first at the
  * local address of the connection that carried the announce, which is the address that host reached us at.
+ *
+ * <p>A host that cannot reach this machine announces through a reverse forward on its SSH connection, so its announce
+ * comes from a loopback address; it names its own address in BEP 3's {@code ip} parameter. Such an announce, and only
+ * such (from loopback, with an {@code ip}), puts the peer in the swarm at that {@code ip}, and its reply lists no
+ * seeder: that host reaches the seeder through a forward of its own.
  */
 public final class Tracker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Tracker.class);

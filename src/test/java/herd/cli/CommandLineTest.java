@@ -90,6 +90,11 @@ class CommandLineTest {
   }
 
   @Test
+  void badJumpHost() throws IOException {
+    assertBadInput(run("", file().toString(), "/srv/x", "--hostlist", "a", "-J", "bastion,u@@x"), "--jump entry 2");
+  }
+
+  @Test
   void unknownOptionIsBadInput() throws IOException {
     Run r = run("", "--frobnicate", file().toString(), "/srv/x");
     assertEquals(ExitStatus.BAD_INPUT.code, r.status());

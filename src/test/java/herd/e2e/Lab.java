@@ -1,6 +1,7 @@
 package herd.e2e;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 
 /** The multi-host lab of {@code scripts/lab}: network namespaces with real sshd, driven from tests. Needs root. */
 final class Lab implements AutoCloseable {
+  static final String CONTROLLER = "10.77.0.1";
   static final Path DIR = Path.of(System.getenv().getOrDefault("HERD_LAB_DIR", "/var/tmp/herd-lab"));
 
   private final List<String> hosts;
@@ -65,6 +67,50 @@ final class Lab implements AutoCloseable {
   int peerProcesses(String address) throws IOException, InterruptedException {
     // the bracket keeps the pattern from matching the shell that runs it
     return Integer.parseInt(script("ssh", address, "pgrep -fc 'herd-pee[r]' || true").trim());
+  }
+
+  /**
+   * Cuts {@code address} off from the controller (10.77.0.1) both ways, as a firewall that drops packets would,
+   * while it still reaches the other hosts; closing the result lets it through again. The rules live in the host's
+   * network namespace, so {@code lab down} removes them too.
+   */
+  AutoCloseable isolateFromController(String address) throws IOException, InterruptedException {
+    String ns = "herd-h" + (hosts.indexOf(address) + 1);
+    List<List<String>> rules = List.of(List.of("INPUT", "-s", CONTROLLER, "-j", "DROP"),
+        List.of("OUTPUT", "-d", CONTROLLER, "-j", "DROP"));
+    for (List<String> rule : rules) iptables(ns, "-A", rule);
+    return () -> {
+      for (List<String> rule : rules) iptables(ns, "-D", rule);
+    };
+  }
+
+  /** Whether {@code address} can open a TCP connection to {@code target} within 3 seconds. */
+  boolean canConnect(String address, InetSocketAddress target) throws IOException, InterruptedException {
+    String ns = "herd-h" + (hosts.indexOf(address) + 1);
+    String script = "exec 3<>/dev/tcp/" + target.getAddress().getHostAddress() + "/" + target.getPort();
+    return run(List.of("ip", "netns", "exec", ns, "timeout", "3", "bash", "-c", script)) == 0;
+  }
+
+  /** How many logins {@code address}'s sshd has accepted since the lab came up. */
+  long logins(String address) throws IOException {
+    return sshdLog(address).lines().filter(l -> l.contains("Accepted publickey")).count();
+  }
+
+  /** What {@code address}'s sshd has logged. */
+  String sshdLog(String address) throws IOException {
+    return Files.readString(DIR.resolve("h" + (hosts.indexOf(address) + 1)).resolve("sshd.log"));
+  }
+
+  private static void iptables(String ns, String op, List<String> rule) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns, "iptables", "-w", op));
+    cmd.addAll(rule);
+    if (run(cmd) != 0) throw new IllegalStateException("failed: " + String.join(" ", cmd));
+  }
+
+  private static int run(List<String> cmd) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    p.getInputStream().readAllBytes();
+    return p.waitFor();
   }
 
   @Override

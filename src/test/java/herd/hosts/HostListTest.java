@@ -47,6 +47,15 @@ final class HostListTest {
   }
 
   @Test
+  void parsesAJumpChainInOrderKeepingEveryHop() throws Exception {
+    assertEquals(
+        List.of(new HostSpec("ops", "bastion", 2222), new HostSpec(null, "inner", 22), new HostSpec("ops", "bastion", 2222)),
+        HostList.parseChain("ops@bastion:2222, inner,ops@bastion:2222", "--jump"));
+    assertEquals("--jump entry 2: empty entry",
+        assertThrows(HostListException.class, () -> HostList.parseChain("a,", "--jump")).getMessage());
+  }
+
+  @Test
   void emptyTextIsEmptyList() throws Exception {
     assertEquals(List.of(), HostList.parseLines("", "stdin"));
     assertEquals(List.of(), HostList.parseLines("# only\n\n", "stdin"));

@@ -18,7 +18,8 @@ class PeerConfigTest {
   void roundTripsThroughOneLine() {
     RunCredentials tls = new RunCredentials("CERT".getBytes(StandardCharsets.US_ASCII), "KEY".getBytes(StandardCharsets.US_ASCII));
     PeerConfig c = new PeerConfig(new byte[] {0, 1, (byte) 0xff}, "http://[fe80::1%25eth0]:7000/announce?token=ab",
-        "/srv/a b\u00e9", 0755, new byte[] {7}, new byte[] {9, 9}, tls, "/root/.cache/herd/verified", true);
+        "/srv/a b\u00e9", 0755, new byte[] {7}, new byte[] {9, 9}, tls, "/root/.cache/herd/verified", true,
+        "127.0.0.1:40123");
     String line = c.encodeLine();
     assertFalse(line.contains("\n"));
     PeerConfig back = PeerConfig.decodeLine(line);
@@ -32,11 +33,13 @@ class PeerConfigTest {
     assertArrayEquals(tls.privateKeyDer(), back.tls().privateKeyDer());
     assertEquals("/root/.cache/herd/verified", back.verifiedDir());
     assertTrue(back.fullCheck());
-    PeerConfig bare = PeerConfig.decodeLine(new PeerConfig(new byte[0], "u", "/d", 0, null, null, null, null, false).encodeLine());
+    assertEquals("127.0.0.1:40123", back.seeder());
+    PeerConfig bare = PeerConfig.decodeLine(new PeerConfig(new byte[0], "u", "/d", 0, null, null, null, null, false, null).encodeLine());
     assertNull(bare.secret());
     assertNull(bare.tls());
     assertNull(bare.verifiedDir());
     assertFalse(bare.fullCheck());
+    assertNull(bare.seeder());
   }
 
   @Test

@@ -191,7 +191,7 @@ class PeerSwarmTest {
     Files.writeString(dest, "old content");
     byte[] wrong = contentDigest.clone();
     wrong[0] ^= 1;
-    Running p = new Running(new PeerConfig(meta.encodeInfo(), url(), dest.toString(), 0644, wrong, secret, tls, null, false));
+    Running p = new Running(new PeerConfig(meta.encodeInfo(), url(), dest.toString(), 0644, wrong, secret, tls, null, false, null));
     assertEquals(1, p.status.get(30, TimeUnit.SECONDS), p.output());
     assertTrue(p.output().contains("fail every piece verified, yet the file's SHA-256 content digest differs"), p.output());
     assertEquals("old content", Files.readString(dest));
@@ -200,12 +200,23 @@ class PeerSwarmTest {
     }
   }
 
+  @Test
+  void aPeerBehindABastionFetchesFromTheSeederItWasGivenWhenTheTrackerHandsOutNone() throws Exception {
+    // as through a reverse forward: the announce comes from loopback and names the host's own address
+    String forwardedUrl = url() + "&ip=127.0.0.1";
+    Path dest = Files.createDirectories(dir.resolve("behind")).resolve("app.bin");
+    Running p = new Running(new PeerConfig(meta.encodeInfo(), forwardedUrl, dest.toString(), 0644, contentDigest, secret,
+        tls, null, false, "127.0.0.1:" + seeder.port()));
+    p.awaitDoneAndStop();
+    assertArrayEquals(Files.readAllBytes(source), Files.readAllBytes(dest));
+  }
+
   private PeerConfig config(String dest, int mode) throws Exception {
     return config(dest, mode, false);
   }
 
   private PeerConfig config(String dest, int mode, boolean fullCheck) throws Exception {
-    return new PeerConfig(meta.encodeInfo(), url(), dest, mode, contentDigest, secret, tls, dir.resolve("verified").toString(), fullCheck);
+    return new PeerConfig(meta.encodeInfo(), url(), dest, mode, contentDigest, secret, tls, dir.resolve("verified").toString(), fullCheck, null);
   }
 
   private String url() {

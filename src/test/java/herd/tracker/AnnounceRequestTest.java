@@ -89,8 +89,17 @@ class AnnounceRequestTest {
   }
 
   @Test
-  void usesTheRemoteAddressAndIgnoresTheIpParameter() throws AnnounceException {
-    assertEquals(REMOTE, parse("info_hash=" + escape(HASH) + VALID_REST + "&ip=203.0.113.9").address());
+  void usesTheRemoteAddressAndKeepsTheIpParameterApart() throws AnnounceException {
+    AnnounceRequest r = parse("info_hash=" + escape(HASH) + VALID_REST + "&ip=203.0.113.9");
+    assertEquals(REMOTE, r.address());
+    assertEquals(ip("203.0.113.9"), r.ip());
+    assertEquals(ip("2001:db8::7"), parse("info_hash=" + escape(HASH) + VALID_REST + "&ip=2001%3Adb8%3A%3A7").ip());
+  }
+
+  @ParameterizedTest
+  @CsvSource({"example.org", "localhost", "1.2.3.999", "1.2.3", "2001:db8::zz", "''"})
+  void takesOnlyAnAddressLiteralAsIpAndLooksNothingUp(String ip) throws AnnounceException {
+    assertEquals(null, parse("info_hash=" + escape(HASH) + VALID_REST + "&ip=" + ip).ip());
   }
 
   @Test

@@ -31,6 +31,6 @@ final class Announces {
   }
 
   static AnnounceRequest request(int peer, String ip, int port, long left, AnnounceRequest.Event event, int numwant) {
-    return new AnnounceRequest(id(0xAA), id(peer), ip(ip), port, 0, 0, left, event, true, numwant, null);
+    return new AnnounceRequest(id(0xAA), id(peer), ip(ip), port, 0, 0, left, event, true, numwant, null, null);
   }
 }

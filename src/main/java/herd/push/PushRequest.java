@@ -17,9 +17,10 @@ import java.util.List;
  * @param timeout the limit for the whole run, or {@link Duration#ZERO} for none
  * @param tls whether peers and the seeder talk TLS with the run's own key (they always prove the run's secret)
  * @param fullCheck whether hosts hash a DEST that already exists even when they remember it as verified and unchanged
+ * @param sudo whether the peer runs as root through {@code sudo -n} (the login user's cache still holds its jar)
  */
 public record PushRequest(Path file, String dest, List<HostSpec> hosts, SshOptions ssh, int parallel, int retries,
-    PortRange ports, String remotePath, Duration timeout, boolean tls, boolean fullCheck) {
+    PortRange ports, String remotePath, Duration timeout, boolean tls, boolean fullCheck, boolean sudo) {
   public static final int DEFAULT_PARALLEL = 64;
   public static final String DEFAULT_REMOTE_PATH = "~/.cache/herd";
 
@@ -30,7 +31,7 @@ public record PushRequest(Path file, String dest, List<HostSpec> hosts, SshOptio
   /** A request with every option at its default. */
   public static PushRequest of(Path file, String dest, List<HostSpec> hosts) {
     return new PushRequest(file, dest, hosts, SshOptions.defaults(), DEFAULT_PARALLEL, 0, PortRange.ANY,
-        DEFAULT_REMOTE_PATH, Duration.ZERO, true, false);
+        DEFAULT_REMOTE_PATH, Duration.ZERO, true, false, false);
   }
 
   /** Checks everything that can be checked before connecting anywhere. */

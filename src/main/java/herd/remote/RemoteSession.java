@@ -38,11 +38,13 @@ public final class RemoteSession implements AutoCloseable {
   private static final long CLOSE_WAIT_SECONDS = 30;
 
   private final HostSpec host;
+  private final String user;
   private final SSHClient client;
   private Probe javaProbe;
 
-  private RemoteSession(HostSpec host, SSHClient client) {
+  private RemoteSession(HostSpec host, String user, SSHClient client) {
     this.host = host;
+    this.user = user;
     this.client = client;
   }
 
@@ -79,7 +81,7 @@ public final class RemoteSession implements AutoCloseable {
         throw ConnectFailures.unreachable(e, opts.connectTimeout());
       }
       log.debug("{}: connected as {}", host, user);
-      return new RemoteSession(host, client);
+      return new RemoteSession(host, user, client);
     } catch (RemoteException e) {
       disconnect(client);
       throw e;
@@ -97,6 +99,11 @@ public final class RemoteSession implements AutoCloseable {
       }
     }
     return keys;
+  }
+
+  /** The user this session logged in as. */
+  public String user() {
+    return user;
   }
 
   /** The local address of this connection's socket: the address the host reaches this machine at. */

@@ -130,6 +130,10 @@ final class HerdCommand implements Callable<Integer> {
       description = "Read and hash a DEST that already exists, even if the host remembers it as verified and unchanged.")
   boolean fullCheck;
 
+  @Option(names = "--sudo",
+      description = "Run the peer program on each host as root through sudo -n, so a login user that is not root can write DEST; sudo must not want a password.")
+  boolean sudo;
+
   @Option(names = {"-v", "--verbose"}, description = "Log what happens, for debugging.")
   boolean verbose;
 
@@ -170,7 +174,7 @@ final class HerdCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new InvalidPushException("--port: " + e.getMessage());
     }
-    return new PushRequest(file, dest, hosts(), ssh, parallel, retry, ports, bindAddress(), remotePath,
+    return new PushRequest(file, dest, hosts(), ssh, parallel, retry, ports, bindAddress(), sudo, remotePath,
         Duration.ofSeconds(timeout), !noTls, fullCheck, jumps());
   }
 

@@ -5,11 +5,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -19,12 +23,15 @@ import java.util.concurrent.TimeUnit;
  * touch changes the inode's change time, which no user can set back, so a changed file is not mistaken for the
  * same one. The one change the check cannot see is one landing in the same tick of the filesystem's clock as the
  * stat that was remembered. Entries are one small file each, named by a hash of the file's path, and replaced
- * atomically; one that cannot be read is simply no entry.
+ * atomically; one that cannot be read is simply no entry. The directory is created owner-only (0700).
  */
 final class VerifiedFiles {
   private static final System.Logger LOG = System.getLogger(VerifiedFiles.class.getName());
   private static final String ATTRIBUTES = "unix:dev,ino,size,lastModifiedTime,ctime";
   private static final String VERSION = "herd-verified-1";
+  /** The memory says which files a host holds and when they changed: for its owner's eyes only. */
+  private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY =
+      PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
 
   private final Path dir;
 
@@ -45,7 +52,7 @@ final class VerifiedFiles {
   /** Remembers that {@code file}, as it is now, holds {@code contentDigest}. Failing to is only logged. */
   void remember(Path file, byte[] contentDigest) {
     try {
-      Files.createDirectories(dir);
+      Files.createDirectories(dir, OWNER_ONLY);
       Path entry = entry(file);
       Path tmp = Files.createTempFile(dir, ".entry", ".tmp");
       try {

@@ -26,6 +26,14 @@ import org.slf4j.LoggerFactory;
  * One host's part of a push, on a thread of its own: connect, check Java, make sure the peer program is there,
  * start it, follow its reports until it placed the file (then give back the parallel slot), keep it serving until
  * the run ends, then stop it. Retries a retryable failure up to {@code retries} times.
+ *
+ * <p>With {@link PushRequest#sudo()} the peer runs as {@code exec sudo -n -- JAVA ... -jar JAR}: sudo passes its
+ * stdin to the peer, so closing the channel (or losing the connection) stops the peer as it does without sudo. The
+ * jar stays in the login user's cache and root runs it; that user can already run anything as root. The peer's
+ * memory of verified files is then {@code <cache>/verified-root}, created by root with mode 0700, apart from the
+ * login user's own {@code <cache>/verified}: root reads no entry the login user's own runs wrote, and a later run
+ * without sudo does not meet a root-owned directory it cannot write. (The login user owns the cache directory and
+ * so could swap either; that gains nothing over running anything as root, which sudo already lets them do.)
  */
 final class HostRun implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(HostRun.class);
@@ -89,14 +97,20 @@ final class HostRun implements Runnable {
       if (outcome.get() != null) return; // aborted while connecting
       PeerJar jar = session.ensureJar(run.peerJar(), run.request().remotePath());
       run.awaitServing();
-      PeerConfig config = peerConfig(session, jar.dir() + "/verified");
-      RemoteProcess peer = session.start("exec " + Shell.quote(session.javaPath()) + " " + PeerProgram.JAVA_FLAGS
-          + " -jar " + Shell.quote(jar.path()) + " 2>&1");
+      boolean sudo = run.request().sudo();
+      PeerConfig config = peerConfig(session, jar.dir() + (sudo ? "/verified-root" : "/verified"));
+      RemoteProcess peer = session.start("exec " + (sudo ? "sudo -n -- " : "") + Shell.quote(session.javaPath()) + " "
+          + PeerProgram.JAVA_FLAGS + " -jar " + Shell.quote(jar.path()) + " 2>&1");
       run.emit(new PushEvent.PeerStarted(host, jar.uploaded()));
       try {
         OutputStream stdin = peer.stdin();
-        stdin.write((config.encodeLine() + "\n").getBytes(StandardCharsets.US_ASCII));
-        stdin.flush();
+        try {
+          stdin.write((config.encodeLine() + "\n").getBytes(StandardCharsets.US_ASCII));
+          stdin.flush();
+        } catch (IOException e) {
+          // It may have exited already (sudo refused, say): its output, read below, says why.
+          log.debug("{}: sending the peer its configuration: {}", host, e.toString());
+        }
         BufferedReader lines = new BufferedReader(new InputStreamReader(peer.stdout(), StandardCharsets.UTF_8));
         Deque<String> tail = new ArrayDeque<>();
         String line;
@@ -130,6 +144,10 @@ final class HostRun implements Runnable {
         if (outcome.get() == null) {
           peer.waitFor(EXIT_WAIT);
           Integer status = peer.exitStatus();
+          if (sudo && tail.stream().anyMatch(HostRun::sudoWantsPassword)) {
+            throw new RemoteException(RemoteException.Kind.AUTH_FAILED, "sudo needs a password for " + session.user()
+                + ": allow NOPASSWD for " + session.javaPath() + ", or log in as root");
+          }
           throw new RemoteException(RemoteException.Kind.DISCONNECTED, "peer program exited"
               + (status == null ? "" : " with status " + status) + (tail.isEmpty() ? "" : ": " + String.join(" | ", tail)));
         }
@@ -155,6 +173,11 @@ final class HostRun implements Runnable {
     InetSocketAddress tracker = session.forwardHere(here.tracker());
     InetSocketAddress seeder = session.forwardHere(here.seeder());
     return run.forwardedPeerConfig(tracker, seeder, session.ownAddress(), verifiedDir);
+  }
+
+  /** Whether {@code line} is {@code sudo -n} refusing to run without a password (sudo's own, English, words). */
+  private static boolean sudoWantsPassword(String line) {
+    return line.startsWith("sudo: ") && line.contains("password");
   }
 
   private void fail(String reason) {

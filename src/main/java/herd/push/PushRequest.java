@@ -20,11 +20,13 @@ import java.util.List;
  * @param fullCheck whether hosts hash a DEST that already exists even when they remember it as verified and unchanged
  * @param bind the one address the tracker and the seeder listen on, or null for each local address that a host's SSH
  *     connection came in on
+ * @param sudo whether the peer runs as root through {@code sudo -n} (the login user's cache still holds its jar)
  * @param jump the bastions every host is reached through, in order (as {@code ssh -J}); empty for each host's
  *     ProxyJump in the ssh config
  */
 public record PushRequest(Path file, String dest, List<HostSpec> hosts, SshOptions ssh, int parallel, int retries,
-    PortRange ports, InetAddress bind, String remotePath, Duration timeout, boolean tls, boolean fullCheck, List<HostSpec> jump) {
+    PortRange ports, InetAddress bind, boolean sudo, String remotePath, Duration timeout, boolean tls, boolean fullCheck,
+    List<HostSpec> jump) {
   public static final int DEFAULT_PARALLEL = 64;
   public static final String DEFAULT_REMOTE_PATH = "~/.cache/herd";
 
@@ -35,7 +37,7 @@ public record PushRequest(Path file, String dest, List<HostSpec> hosts, SshOptio
 
   /** A request with every option at its default. */
   public static PushRequest of(Path file, String dest, List<HostSpec> hosts) {
-    return new PushRequest(file, dest, hosts, SshOptions.defaults(), DEFAULT_PARALLEL, 0, PortRange.ANY, null,
+    return new PushRequest(file, dest, hosts, SshOptions.defaults(), DEFAULT_PARALLEL, 0, PortRange.ANY, null, false,
         DEFAULT_REMOTE_PATH, Duration.ZERO, true, false, List.of());
   }
 

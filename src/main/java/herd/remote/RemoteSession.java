@@ -40,13 +40,15 @@ public final class RemoteSession implements AutoCloseable {
   private static final String FORWARD_ADDRESS = "127.0.0.1";
 
   private final HostSpec host;
+  private final String user;
   private final SSHClient client;
   /** The channel on a bastion that carries this connection, or null for a direct one. */
   private final DirectConnection tunnel;
   private Probe javaProbe;
 
-  private RemoteSession(HostSpec host, SSHClient client, DirectConnection tunnel) {
+  private RemoteSession(HostSpec host, String user, SSHClient client, DirectConnection tunnel) {
     this.host = host;
+    this.user = user;
     this.client = client;
     this.tunnel = tunnel;
   }
@@ -103,7 +105,7 @@ public final class RemoteSession implements AutoCloseable {
       }
       log.debug("{}: connected to {}:{} as {}{}", host, target.hostName(), target.port(), target.user(),
           via == null ? "" : " through " + via);
-      return new RemoteSession(host, client, tunnel);
+      return new RemoteSession(host, target.user(), client, tunnel);
     } catch (RemoteException e) {
       disconnect(client);
       if (tunnel != null) closeQuietly(tunnel);
@@ -147,6 +149,10 @@ public final class RemoteSession implements AutoCloseable {
     }
   }
 
+  /** The user this session logged in as. */
+  public String user() {
+    return user;
+  }
 
   /**
    * The local address of this connection's socket: the address the host reaches this machine at. Null for a host

@@ -68,7 +68,7 @@ class ScaleLabIT {
     SshOptions ssh = SshOptions.defaults().withDefaultUser("root")
         .withIdentities(List.of(Lab.DIR.resolve("id_ed25519"))).withKnownHosts(Lab.DIR.resolve("known_hosts"));
     PushRequest request = new PushRequest(source, "/srv/soak/soak.bin",
-        HostList.parseList(String.join(",", lab.hosts().subList(0, 4))), ssh, 4, 0, PortRange.ANY, null,
+        HostList.parseList(String.join(",", lab.hosts().subList(0, 4))), ssh, 4, 0, PortRange.ANY, null, false,
         PushRequest.DEFAULT_REMOTE_PATH, Duration.ofMinutes(2), true, false, List.of());
 
     long[] start = null;

@@ -1,5 +1,6 @@
 package herd.peer;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -61,6 +62,11 @@ class VerifiedFilesTest {
     Thread.sleep(20);
     Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
     assertFalse(verified.vouchFor(file, DIGEST));
+  }
+
+  @Test
+  void theMemoryIsCreatedOwnerOnly() throws Exception {
+    assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("memory"))));
   }
 
   @Test

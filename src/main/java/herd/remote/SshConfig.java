@@ -189,7 +189,8 @@ public final class SshConfig {
     String proxyJump = first("proxyjump");
     if (proxyJump != null && !proxyJump.equals("none")) {
       try {
-        jumps = HostList.parseList(proxyJump.replace("ssh://", ""));
+        // ssh -G prints a single numeric jump host in brackets even when it is IPv4: [10.0.0.5]:2222.
+        jumps = HostList.parseList(proxyJump.replace("ssh://", "").replaceAll("\\[([^]:]*)]", "$1"));
       } catch (HostListException e) {
         throw new RemoteException(RemoteException.Kind.LOCAL, "ProxyJump " + proxyJump + ": " + e.getMessage());
       }

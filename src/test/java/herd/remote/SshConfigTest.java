@@ -55,6 +55,20 @@ final class SshConfigTest {
   }
 
   @Test
+  void proxyJumpToAnAddressAsSshGPrintsIt() throws Exception {
+    // ssh -G prints a single numeric jump host in brackets: "[10.0.0.5]", "ops@[10.0.0.6]:2200".
+    Path config = config("Host a", "  ProxyJump 10.0.0.5", "Host b", "  ProxyJump ops@10.0.0.6:2200",
+        "Host c", "  ProxyJump [fd00::7]:2201");
+    assertEquals(List.of(new HostSpec(null, "10.0.0.5", 22)), jumps(config, "a"));
+    assertEquals(List.of(new HostSpec("ops", "10.0.0.6", 2200)), jumps(config, "b"));
+    assertEquals(List.of(new HostSpec(null, "fd00::7", 2201)), jumps(config, "c"));
+  }
+
+  private List<HostSpec> jumps(Path config, String host) throws Exception {
+    return SshConfig.resolve(new HostSpec(null, host, 22), options(config)).proxyJump();
+  }
+
+  @Test
   void herdsOwnOptionsWinOverTheConfig() throws Exception {
     Path config = config(
         "Host web1",

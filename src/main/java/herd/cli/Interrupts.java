@@ -1,32 +1,42 @@
 package herd.cli;
 
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
+
 /**
  * SIGINT and SIGTERM during a run: interrupt the run so that it stops every peer and removes their temporary
- * files, wait for that, then exit with {@link ExitStatus#INTERRUPTED}.
+ * files, wait for that (at most {@link #CLEANUP_MILLIS}), then exit with {@link ExitStatus#INTERRUPTED}.
+ *
+ * <p>It waits for the command to return, not for the main thread to end: the main thread then calls
+ * {@code System.exit}, which blocks while shutdown hooks run, so waiting for it to end always took the whole allowance.
  */
 final class Interrupts {
-  private static final long CLEANUP_MILLIS = 4_000;
+  static final long CLEANUP_MILLIS = 4_000;
 
   private final Thread main;
-  private volatile boolean finished;
+  private final IntConsumer halt;
+  private final CountDownLatch returned = new CountDownLatch(1);
 
-  Interrupts(Thread main) {
+  /** {@code halt} ends the process with a status without running shutdown hooks, as {@link Runtime#halt} does. */
+  Interrupts(Thread main, IntConsumer halt) {
     this.main = main;
+    this.halt = halt;
   }
 
   /** The command returned; a later shutdown is a normal exit. */
   void finished() {
-    finished = true;
+    returned.countDown();
   }
 
   void onSignal() {
-    if (finished) return;
+    if (returned.getCount() == 0) return;
     main.interrupt();
     try {
-      main.join(CLEANUP_MILLIS);
+      returned.await(CLEANUP_MILLIS, TimeUnit.MILLISECONDS);
     } catch (InterruptedException ignored) {
       // exit anyway
     }
-    Runtime.getRuntime().halt(ExitStatus.INTERRUPTED.code);
+    halt.accept(ExitStatus.INTERRUPTED.code);
   }
 }

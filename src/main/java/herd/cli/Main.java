@@ -12,7 +12,7 @@ public final class Main {
 
   public static void main(String[] args) {
     Thread main = Thread.currentThread();
-    Interrupts interrupts = new Interrupts(main);
+    Interrupts interrupts = new Interrupts(main, Runtime.getRuntime()::halt);
     Runtime.getRuntime().addShutdownHook(new Thread(interrupts::onSignal, "herd-shutdown"));
     int status = commandLine(System.in).execute(args);
     interrupts.finished();

@@ -22,9 +22,15 @@ final class HerdProcess {
     return p;
   }
 
-  /** Starts herd with {@code args} and stdin from /dev/null; its stderr goes to {@code stderr}. */
+  /**
+   * Starts herd with {@code args} and stdin from /dev/null; its stderr goes to {@code stderr}. herd gets SIGINT's
+   * default disposition, as from a terminal: a build started in the background (by {@code cmd &} in a script, as CI
+   * runners may) has SIGINT ignored, every process below it inherits that, and the JVM then ignores SIGINT too, as a
+   * background job should. Java cannot reset it for a child, so perl (essential on Debian) does, then execs herd.
+   */
   static Process start(List<String> args, Path stderr) throws IOException {
-    List<String> cmd = new ArrayList<>();
+    List<String> cmd = new ArrayList<>(
+        List.of("perl", "-e", "$SIG{INT} = 'DEFAULT'; exec {$ARGV[0]} @ARGV or die \"exec $ARGV[0]: $!\\n\"", "--"));
     cmd.add(executable().toString());
     cmd.addAll(args);
     return new ProcessBuilder(cmd).redirectError(stderr.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD)

@@ -20,7 +20,8 @@ import java.util.Set;
  * The run's tracker and seeder, listening only where hosts reach this machine: on each local address that a host's
  * SSH connection came in on, bound when the first such host needs it, at the same two ports on every address (the
  * tracker hands out the seeder at the address an announce came in on). With a fixed {@code bind} address (herd's
- * {@code --bind}), on that address alone. Thread-safe.
+ * {@code --bind}), on that address alone, and on loopback when hosts behind bastions need it for their reverse
+ * forwards. Thread-safe.
  */
 final class Endpoints implements AutoCloseable {
   private final EventLoopGroup group;
@@ -51,8 +52,11 @@ final class Endpoints implements AutoCloseable {
    * them, and returns the tracker's port. A port taken on that address fails with {@link BindException}.
    */
   synchronized int listenFor(InetAddress local) throws IOException {
+    return listenOn(bind != null ? bind : local);
+  }
+
+  private int listenOn(InetAddress address) throws IOException {
     if (closed) throw new IOException("the run is over");
-    InetAddress address = bind != null ? bind : local;
     if (seeder == null) {
       start(address);
     } else if (!bound.contains(address)) {
@@ -78,14 +82,13 @@ final class Endpoints implements AutoCloseable {
   record Here(InetSocketAddress tracker, InetSocketAddress seeder) {}
 
   /**
-   * Makes sure the tracker and the seeder listen on the loopback address (or the {@code bind} address), where
-   * connections that hosts' reverse forwards carry arrive, and returns where to connect to them.
+   * Makes sure the tracker and the seeder listen on the loopback address, where the connections that hosts' reverse
+   * forwards carry arrive (whatever {@code bind} says: only this machine reaches it), and returns where to connect.
    */
   synchronized Here forForwards() throws IOException {
     InetAddress loopback = InetAddress.getLoopbackAddress();
-    int trackerPort = listenFor(loopback);
-    InetAddress address = bind != null ? bind : loopback;
-    return new Here(new InetSocketAddress(address, trackerPort), new InetSocketAddress(address, seeder.port()));
+    int trackerPort = listenOn(bind != null && bind.isAnyLocalAddress() ? bind : loopback);
+    return new Here(new InetSocketAddress(loopback, trackerPort), new InetSocketAddress(loopback, seeder.port()));
   }
 
   /** The seeder and the tracker on the first free ports of the range. */

@@ -178,8 +178,8 @@ public final class Push {
   }
 
   /**
-   * Where reverse forwards on hosts' SSH connections lead: this machine's tracker and seeder, on the loopback address
-   * (or {@code --bind}'s), listening there from now on. Call after {@link #awaitServing()}.
+   * Where reverse forwards on hosts' SSH connections lead: this machine's tracker and seeder on the loopback address,
+   * listening there from now on. Call after {@link #awaitServing()}.
    */
   Endpoints.Here forwardTargets() throws RemoteException {
     try {

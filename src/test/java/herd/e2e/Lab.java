@@ -91,6 +91,12 @@ final class Lab implements AutoCloseable {
     return run(List.of("ip", "netns", "exec", ns, "timeout", "3", "bash", "-c", script)) == 0;
   }
 
+  /** Bytes {@code address} has sent since the lab came up: what the bridge's end of its veth received. */
+  long sentBytes(String address) throws IOException {
+    Path counter = Path.of("/sys/class/net/herd-v" + (hosts.indexOf(address) + 1) + "/statistics/rx_bytes");
+    return Long.parseLong(Files.readString(counter).strip());
+  }
+
   /** How many logins {@code address}'s sshd has accepted since the lab came up. */
   long logins(String address) throws IOException {
     return sshdLog(address).lines().filter(l -> l.contains("Accepted publickey")).count();

@@ -12,8 +12,12 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.OptionalInt;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import net.schmizz.sshj.SSHClient;
 import net.schmizz.sshj.connection.channel.OpenFailException;
 import net.schmizz.sshj.connection.channel.direct.DirectConnection;
@@ -38,6 +42,12 @@ public final class RemoteSession implements AutoCloseable {
   private static final long CLOSE_WAIT_SECONDS = 30;
   /** Where reverse forwards listen on the host: its loopback only, so only the host itself can use them. */
   private static final String FORWARD_ADDRESS = "127.0.0.1";
+  /** Closes tunnels whose host has not sent its banner in time (see {@link #connectTransport}). */
+  private static final ScheduledExecutorService BANNER_DEADLINES = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "herd-banner-deadlines");
+    t.setDaemon(true);
+    return t;
+  });
 
   private final HostSpec host;
   private final String user;
@@ -117,13 +127,41 @@ public final class RemoteSession implements AutoCloseable {
     return (int) Math.min(Integer.MAX_VALUE, duration.toMillis());
   }
 
-  /** Opens the byte stream the SSH connection runs on: a TCP connection to the host, or {@code tunnel} if not null. */
+  /**
+   * Opens the byte stream the SSH connection runs on: a TCP connection to the host, or {@code tunnel} if not null. A
+   * TCP connection's banner deadline is its socket's ({@link BannerDeadlineSockets}); a tunnel has no socket and its
+   * reads wait for ever, so it is closed if the banner has not come within the connect timeout.
+   */
   private static void connectTransport(SSHClient client, ResolvedHost target, DirectConnection tunnel)
       throws IOException {
     if (tunnel == null) {
       client.connect(target.hostName(), target.port());
-    } else {
+      return;
+    }
+    AtomicBoolean late = new AtomicBoolean();
+    ScheduledFuture<?> deadline = BANNER_DEADLINES.schedule(() -> {
+      if (bannerIn(client) || late.getAndSet(true)) return;
+      closeQuietly(tunnel);
+    }, target.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    try {
       client.connectVia(tunnel, target.hostName(), target.port());
+    } catch (IOException e) {
+      if (!late.get()) throw e;
+      BannerDeadlineSockets.BannerTimeoutException timeout =
+          new BannerDeadlineSockets.BannerTimeoutException(target.connectTimeout());
+      timeout.initCause(e);
+      throw timeout;
+    } finally {
+      deadline.cancel(false);
+    }
+  }
+
+  /** Whether the server's identification line has arrived. */
+  private static boolean bannerIn(SSHClient client) {
+    try {
+      return client.getTransport().getServerVersion() != null;
+    } catch (StringIndexOutOfBoundsException e) {
+      return false; // sshj 0.40 holds "" while the line is still coming in, and cuts 8 characters off it
     }
   }
 

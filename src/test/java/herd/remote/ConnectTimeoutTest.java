@@ -77,6 +77,21 @@ final class ConnectTimeoutTest {
   }
 
   @Test
+  void serverBehindABastionThatNeverSendsItsBannerFailsWithinTheConnectTimeout() throws Exception {
+    Front front = front(null, false);
+    try (RemoteSession bastion = RemoteSession.connect(sshd.host(), sshd.options())) {
+      ResolvedHost target = SshConfig.resolve(front.host(), options(front));
+      long start = System.nanoTime();
+      RemoteException e = assertTimeoutPreemptively(Duration.ofMinutes(2), () -> assertThrows(RemoteException.class,
+          () -> RemoteSession.connect(front.host(), target, bastion, KeyFiles.SHARED, SshOptions.LOGIN_TIMEOUT)));
+      Duration took = Duration.ofNanos(System.nanoTime() - start);
+      assertEquals(RemoteException.Kind.UNREACHABLE, e.kind());
+      assertEquals("timed out after 1s waiting for the server's SSH banner", e.getMessage());
+      assertTrue(took.compareTo(CONNECT_TIMEOUT) >= 0, "failed after " + took);
+    }
+  }
+
+  @Test
   void serverThatStallsAfterItsBannerFailsWithTheLoginTimeout() throws Exception {
     Front front = front(null, true);
     Duration login = Duration.ofSeconds(2);

@@ -115,7 +115,7 @@ final class HerdCommand implements Callable<Integer> {
 
   @Option(names = "--connect-timeout", paramLabel = "SECONDS", showDefaultValue = Help.Visibility.NEVER,
       description = "Time allowed for the TCP connect to one host and its SSH banner, like OpenSSH's ConnectTimeout; "
-          + "the login after it has its own bound, 60 s per step (default: the ssh config's ConnectTimeout, else "
+          + "the login after it has its own bound, " + SshOptions.LOGIN_TIMEOUT_SECONDS + " s per step (default: the ssh config's ConnectTimeout, else "
           + SshOptions.DEFAULT_CONNECT_TIMEOUT_SECONDS + ").")
   Integer connectTimeout;
 

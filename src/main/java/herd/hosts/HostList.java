@@ -35,16 +35,11 @@ public final class HostList {
   }
 
   /**
-   * Parses a {@code --hostlist} value: comma-separated entries, each trimmed. An empty entry (as in {@code a,,b} or a
+   * Parses a {@code --hostlist} value: comma-separated entries, each trimmed, duplicates dropped. An empty entry (as in {@code a,,b} or a
    * trailing comma) is an error; errors name the 1-based position in the list.
    */
   public static List<HostSpec> parseList(String commaList) throws HostListException {
-    Set<HostSpec> hosts = new LinkedHashSet<>();
-    String[] entries = commaList.split(",", -1);
-    for (int i = 0; i < entries.length; i++) {
-      hosts.add(parse(entries[i].strip(), "--hostlist entry " + (i + 1)));
-    }
-    return new ArrayList<>(hosts);
+    return new ArrayList<>(new LinkedHashSet<>(parseChain(commaList, "--hostlist")));
   }
 
   /**

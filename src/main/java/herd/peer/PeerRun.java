@@ -81,6 +81,7 @@ public final class PeerRun {
         doing = "cannot set the permission bits";
         file = placement.target();
         placement.keep(config.mode());
+        doing = "cannot serve the file";
         placed = true;
         placed(placement, meta.length());
         have.set(0, meta.pieceCount());

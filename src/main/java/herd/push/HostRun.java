@@ -51,10 +51,6 @@ final class HostRun implements Runnable {
     this.run = run;
   }
 
-  HostSpec host() {
-    return host;
-  }
-
   /** The outcome, or null while the host is still under way. */
   HostOutcome outcome() {
     return outcome.get();

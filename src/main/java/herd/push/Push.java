@@ -152,7 +152,7 @@ public final class Push {
     try {
       trackerPort = endpoints.listenFor(local);
     } catch (IOException e) {
-      throw cannotListen(local, e);
+      throw cannotListen(request.bind() != null ? request.bind() : local, e);
     }
     return peerConfig(endpoints.urlHost(local) + ":" + trackerPort, "", null, verifiedDir);
   }

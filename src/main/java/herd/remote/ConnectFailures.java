@@ -26,10 +26,6 @@ final class ConnectFailures {
     return cause(e, TimeoutException.class) != null;
   }
 
-  static String loginTimeoutMessage(Duration loginTimeout) {
-    return "SSH login timed out after " + format(loginTimeout) + " (the server answered, then stalled)";
-  }
-
   private static String message(IOException e, Duration connectTimeout, Duration loginTimeout) {
     String text = String.valueOf(e.getMessage());
     String lower = text.toLowerCase(Locale.ROOT);
@@ -46,7 +42,7 @@ final class ConnectFailures {
       return "timed out after " + format(connectTimeout);
     }
     if (loginTimedOut(e)) {
-      return loginTimeoutMessage(loginTimeout);
+      return "SSH login timed out after " + format(loginTimeout) + " (the server answered, then stalled)";
     }
     if (e instanceof ConnectException) {
       if (lower.contains("refused")) {

@@ -67,11 +67,8 @@ final class KeyFiles {
 
   /** A private key was needed that is still encrypted: see {@link KeyFile#unlock}. */
   static final class Locked extends IOException {
-    final KeyFile file;
-
     Locked(KeyFile file) {
       super("key " + file.path + " is encrypted");
-      this.file = file;
     }
   }
 

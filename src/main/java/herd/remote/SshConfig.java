@@ -190,9 +190,9 @@ public final class SshConfig {
     if (proxyJump != null && !proxyJump.equals("none")) {
       try {
         // ssh -G prints a single numeric jump host in brackets even when it is IPv4: [10.0.0.5]:2222.
-        jumps = HostList.parseList(proxyJump.replace("ssh://", "").replaceAll("\\[([^]:]*)]", "$1"));
+        jumps = HostList.parseChain(proxyJump.replace("ssh://", "").replaceAll("\\[([^]:]*)]", "$1"), "ProxyJump");
       } catch (HostListException e) {
-        throw new RemoteException(RemoteException.Kind.LOCAL, "ProxyJump " + proxyJump + ": " + e.getMessage());
+        throw new RemoteException(RemoteException.Kind.LOCAL, e.getMessage());
       }
     }
 

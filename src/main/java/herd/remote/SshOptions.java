@@ -36,7 +36,8 @@ public record SshOptions(
    * bounded, so that a server that stalls mid-login fails. OpenSSH's own client has no such bound; its server gives a
    * login 120 s (LoginGraceTime).
    */
-  public static final Duration LOGIN_TIMEOUT = Duration.ofSeconds(60);
+  public static final int LOGIN_TIMEOUT_SECONDS = 60;
+  public static final Duration LOGIN_TIMEOUT = Duration.ofSeconds(LOGIN_TIMEOUT_SECONDS);
 
   /** The connect timeout when neither herd's options nor the ssh config give one. */
   public static final int DEFAULT_CONNECT_TIMEOUT_SECONDS = 10;

@@ -108,7 +108,11 @@ public final class Tracker implements AutoCloseable {
     return port;
   }
 
-  /** Closes the listening socket and every open connection, and waits for that; not to be called on an event loop. */
+  /**
+   * Closes the listening sockets and every open connection, and waits for that; not to be called on an event loop.
+   * The port itself is free a moment later, when the event loop next selects (JDK 17 closes a registered channel's
+   * socket then).
+   */
   @Override
   public void close() {
     channels.close().awaitUninterruptibly();

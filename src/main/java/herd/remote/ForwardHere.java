@@ -1,6 +1,5 @@
 package herd.remote;
 
-import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -64,16 +63,8 @@ final class ForwardHere implements ConnectListener {
     } catch (IOException e) {
       log.debug("forward to {}: {}", socket.getRemoteSocketAddress(), e.toString());
     } finally {
-      closeQuietly(socket);
-      closeQuietly(channel);
-    }
-  }
-
-  private static void closeQuietly(Closeable c) {
-    try {
-      c.close();
-    } catch (IOException e) {
-      log.debug("closing a forward: {}", e.toString());
+      RemoteSession.closeQuietly(socket);
+      RemoteSession.closeQuietly(channel);
     }
   }
 }

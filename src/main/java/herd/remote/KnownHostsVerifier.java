@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
-import net.schmizz.sshj.common.Buffer;
 import net.schmizz.sshj.common.KeyType;
 import net.schmizz.sshj.transport.verification.HostKeyVerifier;
 import net.schmizz.sshj.transport.verification.OpenSSHKnownHosts;
@@ -188,8 +187,7 @@ final class KnownHostsVerifier implements HostKeyVerifier {
     // verify() is false for @revoked lines; compare the key in the line with the key instead.
     String line = revoked.getLine().trim();
     String[] fields = line.split("\\s+");
-    return fields.length >= 4 && fields[3].equals(Base64.getEncoder().encodeToString(
-        new Buffer.PlainBuffer().putPublicKey(key).getCompactData()));
+    return fields.length >= 4 && fields[3].equals(Base64.getEncoder().encodeToString(KeyFiles.blob(key)));
   }
 
   private List<Path> files() {
@@ -237,9 +235,8 @@ final class KnownHostsVerifier implements HostKeyVerifier {
 
   /** OpenSSH's form: {@code SHA256:} and the unpadded base64 of the key blob's SHA-256. */
   static String fingerprint(PublicKey key) {
-    byte[] blob = new Buffer.PlainBuffer().putPublicKey(key).getCompactData();
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(blob);
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(KeyFiles.blob(key));
       return "SHA256:" + Base64.getEncoder().withoutPadding().encodeToString(digest);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JVM has SHA-256", e);

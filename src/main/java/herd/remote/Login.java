@@ -67,12 +67,12 @@ final class Login implements Closeable {
         }
       } catch (IOException e) {
         log.debug("no ssh-agent: {}", e.getMessage());
-        closeQuietly(agent);
+        if (agent != null) RemoteSession.closeQuietly(agent);
         agent = null;
       }
     }
     if (agentKeys.isEmpty() && files.isEmpty()) {
-      closeQuietly(agent);
+      if (agent != null) RemoteSession.closeQuietly(agent);
       throw new RemoteException(RemoteException.Kind.AUTH_FAILED,
           "no SSH identity: no key in ssh-agent, and no identity file (" + (target.identities().isEmpty()
               ? "none of the IdentityFile ones exists)" : "none of " + target.identities() + " is readable)"));
@@ -131,17 +131,8 @@ final class Login implements Closeable {
     }
   }
 
-  private static void closeQuietly(SshAgent agent) {
-    if (agent == null) return;
-    try {
-      agent.close();
-    } catch (IOException e) {
-      log.debug("closing the ssh-agent connection: {}", e.toString());
-    }
-  }
-
   @Override
   public void close() {
-    closeQuietly(agent);
+    if (agent != null) RemoteSession.closeQuietly(agent);
   }
 }

@@ -414,11 +414,12 @@ public final class RemoteSession implements AutoCloseable {
     }
   }
 
-  private static void closeQuietly(Closeable channel) {
+  /** Closes {@code c}; a failure to close is only logged (with -v). */
+  static void closeQuietly(Closeable c) {
     try {
-      channel.close();
+      c.close();
     } catch (IOException e) {
-      log.debug("closing channel: {}", e.toString());
+      log.debug("closing {}: {}", c, e.toString());
     }
   }
 

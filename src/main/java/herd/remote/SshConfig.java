@@ -137,14 +137,12 @@ public final class SshConfig {
     if (config == null) {
       config = parse("");
     }
-    return config.merge(host, opts);
+    return config.merge(host, user, opts);
   }
 
-  private ResolvedHost merge(HostSpec host, SshOptions opts) throws RemoteException {
-    String localUser = System.getProperty("user.name");
-    String user = host.user() != null ? host.user()
-        : opts.defaultUser() != null ? opts.defaultUser()
-        : first("user") != null ? first("user") : localUser;
+  /** {@code user} is the host's or {@code -l}'s, or null for the config's (ssh -G's default is the local user). */
+  private ResolvedHost merge(HostSpec host, String user, SshOptions opts) throws RemoteException {
+    if (user == null) user = first("user") != null ? first("user") : System.getProperty("user.name");
     String hostName = first("hostname") != null ? first("hostname") : host.host();
     int port = first("port") != null ? parsePort(first("port")) : host.port();
 

@@ -1,7 +1,7 @@
 package herd.peer;
 
 import herd.bencode.Bencode;
-import herd.swarm.Swarm;
+import herd.swarm.Torrent;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
@@ -22,12 +22,15 @@ final class Announcer {
 
   private final String trackerUrl;
   private final InetSocketAddress seeder;
-  private final Swarm swarm;
+  private final Torrent torrent;
+  private final int port;
 
-  Announcer(String trackerUrl, InetSocketAddress seeder, Swarm swarm) {
+  /** Announces {@code torrent}, which this process shares on {@code port}. */
+  Announcer(String trackerUrl, InetSocketAddress seeder, Torrent torrent, int port) {
     this.trackerUrl = trackerUrl;
     this.seeder = seeder;
-    this.swarm = swarm;
+    this.torrent = torrent;
+    this.port = port;
   }
 
   /**
@@ -36,14 +39,14 @@ final class Announcer {
    * @param event {@code started}, {@code completed}, {@code stopped} or null
    */
   int announce(String event) throws IOException {
-    if (seeder != null) swarm.connect(seeder);
-    long left = swarm.metainfo().length() - swarm.verifiedBytes();
+    if (seeder != null) torrent.connect(seeder);
+    long left = torrent.metainfo().length() - torrent.verifiedBytes();
     String url = trackerUrl + (trackerUrl.contains("?") ? "&" : "?")
-        + "info_hash=" + percentEncode(swarm.metainfo().infoHash())
-        + "&peer_id=" + percentEncode(swarm.peerId())
-        + "&port=" + swarm.port()
-        + "&uploaded=" + swarm.uploadedBytes()
-        + "&downloaded=" + swarm.verifiedBytes()
+        + "info_hash=" + percentEncode(torrent.metainfo().infoHash())
+        + "&peer_id=" + percentEncode(torrent.peerId())
+        + "&port=" + port
+        + "&uploaded=" + torrent.uploadedBytes()
+        + "&downloaded=" + torrent.verifiedBytes()
         + "&left=" + left
         + "&compact=1"
         + (event == null ? "" : "&event=" + event);
@@ -60,7 +63,7 @@ final class Announcer {
     if (reply.get("failure reason") instanceof byte[] reason) {
       throw new IOException("tracker refused: " + new String(reason, StandardCharsets.UTF_8));
     }
-    for (InetSocketAddress peer : peers(reply)) swarm.connect(peer);
+    for (InetSocketAddress peer : peers(reply)) torrent.connect(peer);
     return reply.get("interval") instanceof Long interval ? (int) Math.max(1, Math.min(interval, 300)) : 30;
   }
 

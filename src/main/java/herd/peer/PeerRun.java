@@ -5,6 +5,7 @@ import herd.metainfo.Metainfo;
 import herd.swarm.PieceStore;
 import herd.swarm.Swarm;
 import herd.swarm.SwarmOptions;
+import herd.swarm.Torrent;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -86,23 +87,24 @@ public final class PeerRun {
         placed(placement, meta.length());
         have.set(0, meta.pieceCount());
       }
-      Swarm swarm = Swarm.start(group, store, have, config.admission(), SwarmOptions.defaults(), new InetSocketAddress(0));
+      Swarm swarm = Swarm.start(group, config.admission(), new InetSocketAddress(0));
       try {
-        Announcer announcer = new Announcer(config.trackerUrl(), config.seederAddress(), swarm);
+        Torrent torrent = swarm.add(store, have, SwarmOptions.defaults());
+        Announcer announcer = new Announcer(config.trackerUrl(), config.seederAddress(), torrent, swarm.port());
         announceLoop(timer, announcer, "started");
         if (existing == null) {
           AtomicLong reported = new AtomicLong(-1);
           timer.scheduleWithFixedDelay(() -> {
-            long v = swarm.verifiedBytes();
+            long v = torrent.verifiedBytes();
             if (reported.getAndSet(v) != v) report(Report.PROGRESS, v);
           }, 0, PROGRESS_MILLIS, TimeUnit.MILLISECONDS);
-          CompletableFuture.anyOf(swarm.completion(), stop).get();
-          if (!swarm.completion().isDone()) {
+          CompletableFuture.anyOf(torrent.completion(), stop).get();
+          if (!torrent.completion().isDone()) {
             report(Report.FAIL, "stopped before the transfer completed");
             return 1;
           }
-          swarm.completion().get();
-          if (!digestMatches(swarm)) {
+          torrent.completion().get();
+          if (!digestMatches(torrent)) {
             report(Report.FAIL, "every piece verified, yet the file's SHA-256 content digest differs from the source's");
             return 1;
           }
@@ -167,8 +169,8 @@ public final class PeerRun {
     return PieceStore.create(placement.temp(), meta);
   }
 
-  private boolean digestMatches(Swarm swarm) {
-    return config.contentDigest() == null || MessageDigest.isEqual(config.contentDigest(), swarm.contentDigest());
+  private boolean digestMatches(Torrent torrent) {
+    return config.contentDigest() == null || MessageDigest.isEqual(config.contentDigest(), torrent.contentDigest());
   }
 
   private void announceLoop(ScheduledExecutorService timer, Announcer announcer, String event) {

@@ -99,13 +99,13 @@ final class Endpoints implements AutoCloseable {
     while (seeder == null) {
       int port = claim(next++);
       try {
-        seeder = Swarm.start(group, store, all, admission, SwarmOptions.defaults().withInitialSeeding(),
-            new InetSocketAddress(address, port));
+        seeder = Swarm.start(group, admission, new InetSocketAddress(address, port));
       } catch (BindException e) {
         if (ports.low() == 0) throw e;
       }
     }
     try {
+      seeder.add(store, all, SwarmOptions.defaults().withInitialSeeding());
       while (tracker == null) {
         int port = claim(next++);
         try {

@@ -50,9 +50,8 @@ public final class PieceStore implements AutoCloseable {
     return meta;
   }
 
-  void write(Block block, ByteBuf data) throws IOException {
+  void write(Block block, ByteBuffer buf) throws IOException {
     long pos = meta.pieceOffset(block.piece()) + block.begin();
-    ByteBuffer buf = data.nioBuffer();
     while (buf.hasRemaining()) pos += channel.write(buf, pos);
   }
 

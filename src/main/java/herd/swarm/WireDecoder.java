@@ -11,13 +11,21 @@ import java.util.List;
  * and whatever else arrives, or is left when the channel closes, is discarded.
  */
 public final class WireDecoder extends ByteToMessageDecoder {
-  private final int maxLength;
+  private int maxLength;
   private boolean handshakeDone;
   /** Set by the first malformed input: nothing after it is decoded, as it no longer lines up with messages. */
   private boolean failed;
 
   /** @param maxLength the largest message accepted: a block plus its header, or the bitfield, whichever is larger */
   public WireDecoder(int maxLength) {
+    this.maxLength = maxLength;
+  }
+
+  /**
+   * Sets the largest message accepted from now on: a connection learns its torrent, and so its bitfield's size,
+   * from the handshake. The handshake is decoded alone, so this applies to every message after it.
+   */
+  void limit(int maxLength) {
     this.maxLength = maxLength;
   }
 
@@ -41,6 +49,7 @@ public final class WireDecoder extends ByteToMessageDecoder {
       if (in.readableBytes() < Handshake.LENGTH) return;
       out.add(Handshake.readFrom(in));
       handshakeDone = true;
+      return;
     }
     while (in.readableBytes() >= 4) {
       long length = in.getUnsignedInt(in.readerIndex());

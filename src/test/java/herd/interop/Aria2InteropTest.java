@@ -14,6 +14,7 @@ import herd.swarm.PieceStore;
 import herd.swarm.RunCredentials;
 import herd.swarm.Swarm;
 import herd.swarm.SwarmOptions;
+import herd.swarm.Torrent;
 import herd.tracker.Tracker;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
@@ -86,7 +87,7 @@ class Aria2InteropTest {
   void aria2cDownloadsFromHerdsTrackerAndSeeder() throws Exception {
     Path source = randomFile(dir.resolve("seed"), "payload.bin", FILE_SIZE);
     Metainfo meta = Hashing.hashFile(source).metainfo();
-    Swarm seeder = seeder(source, meta);
+    Seeder seeder = seeder(source, meta);
     Tracker tracker = tracker(meta, seeder.port());
     Path torrent = writeTorrent(meta, tracker);
 
@@ -106,7 +107,7 @@ class Aria2InteropTest {
     Metainfo meta = Hashing.hashFile(source).metainfo();
     byte[] secret = new byte[32];
     new java.security.SecureRandom().nextBytes(secret);
-    Swarm seeder = seeder(source, meta, Admission.members(secret, RunCredentials.generate()));
+    Seeder seeder = seeder(source, meta, Admission.members(secret, RunCredentials.generate()));
     // A tracker without the run's token: the outsider learns the seeder's address, the worst case.
     Tracker tracker = tracker(meta, seeder.port());
     Path torrent = writeTorrent(meta, tracker);
@@ -147,7 +148,7 @@ class Aria2InteropTest {
   void herdPeersAndAnAria2cLeecherAllGetTheFileFromOneHerdSeeder() throws Exception {
     Path source = randomFile(dir.resolve("seed"), "payload.bin", FILE_SIZE);
     Metainfo meta = Hashing.hashFile(source).metainfo();
-    Swarm seeder = seeder(source, meta);
+    Seeder seeder = seeder(source, meta);
     Tracker tracker = tracker(meta, seeder.port());
     Path torrent = writeTorrent(meta, tracker);
 
@@ -173,18 +174,29 @@ class Aria2InteropTest {
 
   // ---- herd's parts ----
 
-  private Swarm seeder(Path source, Metainfo meta) throws IOException {
+  /** herd's seeder: a swarm sharing one torrent. */
+  private record Seeder(Swarm swarm, Torrent torrent) {
+    int port() {
+      return swarm.port();
+    }
+
+    long uploadedBytes() {
+      return torrent.uploadedBytes();
+    }
+  }
+
+  private Seeder seeder(Path source, Metainfo meta) throws IOException {
     return seeder(source, meta, Admission.open());
   }
 
-  private Swarm seeder(Path source, Metainfo meta, Admission admission) throws IOException {
+  private Seeder seeder(Path source, Metainfo meta, Admission admission) throws IOException {
     PieceStore store = PieceStore.openForReading(source, meta);
     closeLater.add(store);
     BitSet all = new BitSet();
     all.set(0, meta.pieceCount());
-    Swarm swarm = Swarm.start(group, store, all, admission, SwarmOptions.defaults(), loopback(0));
+    Swarm swarm = Swarm.start(group, admission, loopback(0));
     closeLater.add(swarm);
-    return swarm;
+    return new Seeder(swarm, swarm.add(store, all, SwarmOptions.defaults()));
   }
 
   private Tracker tracker(Metainfo meta, int seederPort) throws IOException {

@@ -62,7 +62,8 @@ class PeerSwarmTest {
     all.set(0, meta.pieceCount());
     new Random().nextBytes(secret);
     tls = RunCredentials.generate();
-    seeder = Swarm.start(group, seederStore, all, Admission.members(secret, tls), SwarmOptions.defaults(), new InetSocketAddress("127.0.0.1", 0));
+    seeder = Swarm.start(group, Admission.members(secret, tls), new InetSocketAddress("127.0.0.1", 0));
+    seeder.add(seederStore, all, SwarmOptions.defaults());
     byte[] token = Admission.trackerToken(secret).getBytes(StandardCharsets.US_ASCII);
     tracker = Tracker.start(group, new InetSocketAddress("127.0.0.1", 0), meta.infoHash(), token, seeder.port(), Duration.ofSeconds(1));
   }

@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +35,7 @@ class SwarmTest {
   @TempDir Path dir;
   private EventLoopGroup group;
   private final List<AutoCloseable> closeLater = new ArrayList<>();
+  private final Map<Torrent, Integer> ports = new HashMap<>();
 
   @BeforeEach
   void setUp() {
@@ -50,7 +52,7 @@ class SwarmTest {
   void threePeersFetchFromOneSeederAndEachOther() throws Exception {
     Path source = randomFile("source.bin", 5 * 1024 * 1024 + 12345);
     Metainfo meta = Hashing.hashFile(source).metainfo();
-    List<Swarm> peers = meshAround(seeder(source, meta), meta, 3);
+    List<Torrent> peers = meshAround(seeder(source, meta), meta, 3);
 
     byte[] expected = Files.readAllBytes(source);
     long fromPeers = 0;
@@ -68,18 +70,18 @@ class SwarmTest {
     Metainfo meta = Hashing.hashFile(source).metainfo();
     byte[] secret = "the run's secret".getBytes(StandardCharsets.US_ASCII);
     RunCredentials tls = RunCredentials.generate();
-    Swarm seeder = seeder(source, meta, Admission.members(secret, tls));
+    Torrent seeder = seeder(source, meta, Admission.members(secret, tls));
 
-    Swarm member = peer(meta, dir.resolve("member"), Admission.members(secret, tls));
-    Swarm plainOutsider = peer(meta, dir.resolve("plain"), Admission.open());
-    Swarm wrongSecret = peer(meta, dir.resolve("wrong-secret"), Admission.members("guess".getBytes(StandardCharsets.US_ASCII), tls));
-    Swarm otherRunsKey = peer(meta, dir.resolve("other-key"), Admission.members(secret, RunCredentials.generate()));
-    for (Swarm s : List.of(member, plainOutsider, wrongSecret, otherRunsKey)) s.connect(loopback(seeder.port()));
+    Torrent member = peer(meta, dir.resolve("member"), Admission.members(secret, tls));
+    Torrent plainOutsider = peer(meta, dir.resolve("plain"), Admission.open());
+    Torrent wrongSecret = peer(meta, dir.resolve("wrong-secret"), Admission.members("guess".getBytes(StandardCharsets.US_ASCII), tls));
+    Torrent otherRunsKey = peer(meta, dir.resolve("other-key"), Admission.members(secret, RunCredentials.generate()));
+    for (Torrent s : List.of(member, plainOutsider, wrongSecret, otherRunsKey)) s.connect(loopback(port(seeder)));
 
     member.completion().get(30, TimeUnit.SECONDS);
     assertArrayEquals(Files.readAllBytes(source), Files.readAllBytes(dir.resolve("member")));
     Thread.sleep(500);
-    for (Swarm outsider : List.of(plainOutsider, wrongSecret, otherRunsKey)) {
+    for (Torrent outsider : List.of(plainOutsider, wrongSecret, otherRunsKey)) {
       assertEquals(0, outsider.verifiedBytes());
       assertEquals(0, outsider.peerCount());
     }
@@ -91,11 +93,11 @@ class SwarmTest {
     Path source = randomFile("source.bin", 512 * 1024);
     Metainfo meta = Hashing.hashFile(source).metainfo();
     byte[] secret = new byte[32];
-    Swarm seeder = seeder(source, meta, Admission.members(secret, null));
-    Swarm member = peer(meta, dir.resolve("member"), Admission.members(secret, null));
-    Swarm outsider = peer(meta, dir.resolve("outsider"), Admission.open());
-    member.connect(loopback(seeder.port()));
-    outsider.connect(loopback(seeder.port()));
+    Torrent seeder = seeder(source, meta, Admission.members(secret, null));
+    Torrent member = peer(meta, dir.resolve("member"), Admission.members(secret, null));
+    Torrent outsider = peer(meta, dir.resolve("outsider"), Admission.open());
+    member.connect(loopback(port(seeder)));
+    outsider.connect(loopback(port(seeder)));
     member.completion().get(30, TimeUnit.SECONDS);
     Thread.sleep(300);
     assertEquals(0, outsider.verifiedBytes());
@@ -105,9 +107,9 @@ class SwarmTest {
   void underInitialSeedingPeersCompleteByTradingWhatTheSeederShowedThem() throws Exception {
     Path source = randomFile("source.bin", 16 * 1024 * 1024);
     Metainfo meta = Hashing.hashFile(source).metainfo();
-    List<Swarm> peers = meshAround(seeder(source, meta, Admission.open(), SwarmOptions.defaults().withInitialSeeding()), meta, 3);
+    List<Torrent> peers = meshAround(seeder(source, meta, Admission.open(), SwarmOptions.defaults().withInitialSeeding()), meta, 3);
     for (int i = 0; i < 3; i++) assertArrayEquals(Files.readAllBytes(source), Files.readAllBytes(dir.resolve("peer" + i)));
-    long shared = peers.stream().mapToLong(Swarm::uploadedBytes).sum();
+    long shared = peers.stream().mapToLong(Torrent::uploadedBytes).sum();
     assertTrue(shared >= meta.length(), "the peers shared too little: " + shared);
   }
 
@@ -115,8 +117,8 @@ class SwarmTest {
   void malformedMessagesCloseOnlyTheirConnection() throws Exception {
     Path source = randomFile("source.bin", 1024 * 1024);
     Metainfo meta = Hashing.hashFile(source).metainfo();
-    Swarm seeder = seeder(source, meta);
-    Swarm leecher = peer(meta, dir.resolve("leecher"));
+    Torrent seeder = seeder(source, meta);
+    Torrent leecher = peer(meta, dir.resolve("leecher"));
     int pieces = meta.pieceCount();
     Map<String, byte[]> bad = new LinkedHashMap<>();
     bad.put("request beyond the file", message(6, pieces, 0, 16384));
@@ -129,8 +131,8 @@ class SwarmTest {
     for (Map.Entry<String, byte[]> e : bad.entrySet()) assertClosedAfter(seeder, meta, e.getValue(), e.getKey());
     assertClosedAfter(leecher, meta, message(6, 0, 0, 16384), "request for a piece not verified here");
 
-    Swarm honest = peer(meta, dir.resolve("honest"));
-    honest.connect(loopback(seeder.port()));
+    Torrent honest = peer(meta, dir.resolve("honest"));
+    honest.connect(loopback(port(seeder)));
     honest.completion().get(30, TimeUnit.SECONDS);
   }
 
@@ -139,8 +141,12 @@ class SwarmTest {
   }
 
   /** Connects as a peer, sends {@code bad}, and expects the swarm to hang up. */
-  private static void assertClosedAfter(Swarm target, Metainfo meta, byte[] bad, String what) throws Exception {
-    try (Socket s = new Socket("127.0.0.1", target.port())) {
+  private void assertClosedAfter(Torrent target, Metainfo meta, byte[] bad, String what) throws Exception {
+    assertClosedAfter(port(target), meta, bad, what);
+  }
+
+  private static void assertClosedAfter(int port, Metainfo meta, byte[] bad, String what) throws Exception {
+    try (Socket s = new Socket("127.0.0.1", port)) {
       s.setSoTimeout(5_000);
       byte[] id = new byte[20];
       new Random().nextBytes(id);
@@ -161,10 +167,44 @@ class SwarmTest {
   }
 
   @Test
+  void oneListenerRoutesEachConnectionToTheTorrentItsHandshakeNames() throws Exception {
+    Path a = randomFile("a.bin", 3 * 1024 * 1024 + 1);
+    Path b = Files.write(dir.resolve("b.bin"), new byte[2 * 1024 * 1024 + 7]);
+    Metainfo metaA = Hashing.hashFile(a).metainfo();
+    Metainfo metaB = Hashing.hashFile(b).metainfo();
+    Swarm server = Swarm.start(group, Admission.open(), loopback(0));
+    closeLater.add(0, server);
+    BitSet all = new BitSet();
+    all.set(0, Math.max(metaA.pieceCount(), metaB.pieceCount()));
+    PieceStore storeA = PieceStore.openForReading(a, metaA);
+    PieceStore storeB = PieceStore.openForReading(b, metaB);
+    closeLater.add(storeA);
+    closeLater.add(storeB);
+    Torrent servedA = server.add(storeA, all.get(0, metaA.pieceCount()), SwarmOptions.defaults());
+    Torrent servedB = server.add(storeB, all.get(0, metaB.pieceCount()), SwarmOptions.defaults());
+
+    Torrent gotA = peer(metaA, dir.resolve("got-a"));
+    Torrent gotB = peer(metaB, dir.resolve("got-b"));
+    gotA.connect(loopback(server.port()));
+    gotB.connect(loopback(server.port()));
+    CompletableFuture.allOf(gotA.completion(), gotB.completion()).get(30, TimeUnit.SECONDS);
+    assertArrayEquals(Files.readAllBytes(a), Files.readAllBytes(dir.resolve("got-a")));
+    assertArrayEquals(Files.readAllBytes(b), Files.readAllBytes(dir.resolve("got-b")));
+    assertEquals(metaA.length(), servedA.uploadedBytes());
+    assertEquals(metaB.length(), servedB.uploadedBytes());
+
+    // a torrent no longer shared, and one never shared, get a closed connection
+    server.remove(servedB);
+    assertClosedAfter(server.port(), metaB, new byte[0], "handshake for a removed torrent");
+    Metainfo unknown = new Metainfo("unknown", metaA.pieceLength(), metaA.length(), new byte[metaA.pieceCount() * 20]);
+    assertClosedAfter(server.port(), unknown, new byte[0], "handshake for an unknown torrent");
+  }
+
+  @Test
   void emptyFileIsCompleteAtOnce() throws Exception {
     Path source = randomFile("empty", 0);
     Metainfo meta = Hashing.hashFile(source).metainfo();
-    Swarm peer = peer(meta, dir.resolve("out"));
+    Torrent peer = peer(meta, dir.resolve("out"));
     assertTrue(peer.completion().isDone());
     assertEquals(0, Files.size(dir.resolve("out")));
   }
@@ -175,61 +215,67 @@ class SwarmTest {
     Metainfo meta = Hashing.hashFile(source).metainfo();
     byte[] bytes = Files.readAllBytes(source);
     for (int i = 0; i < bytes.length; i += 4096) bytes[i] ^= 1; // every piece is corrupt
-    Swarm liar = seeder(Files.write(dir.resolve("corrupt.bin"), bytes), meta);
-    Swarm peer = peer(meta, dir.resolve("out"));
+    Torrent liar = seeder(Files.write(dir.resolve("corrupt.bin"), bytes), meta);
+    Torrent peer = peer(meta, dir.resolve("out"));
 
-    peer.connect(loopback(liar.port()));
+    peer.connect(loopback(port(liar)));
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
     while ((liar.uploadedBytes() == 0 || peer.peerCount() > 0) && System.nanoTime() < deadline) Thread.sleep(20);
     assertTrue(liar.uploadedBytes() > 0, "the liar was never asked for anything");
     assertEquals(0, peer.peerCount(), "the liar is still connected");
     assertEquals(0, peer.verifiedBytes());
 
-    peer.connect(loopback(seeder(source, meta).port()));
+    peer.connect(loopback(port(seeder(source, meta))));
     peer.completion().get(30, TimeUnit.SECONDS);
     assertArrayEquals(Files.readAllBytes(source), Files.readAllBytes(dir.resolve("out")));
   }
 
   /** {@code n} peers, each connected to the seeder and to each other, once all of them are complete. */
-  private List<Swarm> meshAround(Swarm seeder, Metainfo meta, int n) throws Exception {
-    List<Swarm> peers = new ArrayList<>();
+  private List<Torrent> meshAround(Torrent seeder, Metainfo meta, int n) throws Exception {
+    List<Torrent> peers = new ArrayList<>();
     for (int i = 0; i < n; i++) peers.add(peer(meta, dir.resolve("peer" + i)));
-    for (Swarm p : peers) {
-      p.connect(loopback(seeder.port()));
-      for (Swarm other : peers) if (other != p) p.connect(loopback(other.port()));
+    for (Torrent p : peers) {
+      p.connect(loopback(port(seeder)));
+      for (Torrent other : peers) if (other != p) p.connect(loopback(port(other)));
     }
-    CompletableFuture.allOf(peers.stream().map(Swarm::completion).toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+    CompletableFuture.allOf(peers.stream().map(Torrent::completion).toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
     return peers;
   }
 
-  private Swarm seeder(Path file, Metainfo meta) throws Exception {
+  private Torrent seeder(Path file, Metainfo meta) throws Exception {
     return seeder(file, meta, Admission.open());
   }
 
-  private Swarm seeder(Path file, Metainfo meta, Admission admission) throws Exception {
+  private Torrent seeder(Path file, Metainfo meta, Admission admission) throws Exception {
     return seeder(file, meta, admission, SwarmOptions.defaults());
   }
 
-  private Swarm seeder(Path file, Metainfo meta, Admission admission, SwarmOptions options) throws Exception {
+  private Torrent seeder(Path file, Metainfo meta, Admission admission, SwarmOptions options) throws Exception {
     PieceStore store = PieceStore.openForReading(file, meta);
     BitSet all = new BitSet();
     all.set(0, meta.pieceCount());
     return start(store, all, admission, options);
   }
 
-  private Swarm peer(Metainfo meta, Path out) throws Exception {
+  private Torrent peer(Metainfo meta, Path out) throws Exception {
     return peer(meta, out, Admission.open());
   }
 
-  private Swarm peer(Metainfo meta, Path out, Admission admission) throws Exception {
+  private Torrent peer(Metainfo meta, Path out, Admission admission) throws Exception {
     return start(PieceStore.create(out, meta), new BitSet(), admission, SwarmOptions.defaults());
   }
 
-  private Swarm start(PieceStore store, BitSet have, Admission admission, SwarmOptions options) throws Exception {
-    Swarm s = Swarm.start(group, store, have, admission, options, new InetSocketAddress("127.0.0.1", 0));
+  private Torrent start(PieceStore store, BitSet have, Admission admission, SwarmOptions options) throws Exception {
+    Swarm s = Swarm.start(group, admission, new InetSocketAddress("127.0.0.1", 0));
     closeLater.add(0, store);
     closeLater.add(0, s);
-    return s;
+    Torrent t = s.add(store, have, options);
+    ports.put(t, s.port());
+    return t;
+  }
+
+  private int port(Torrent t) {
+    return ports.get(t);
   }
 
   private Path randomFile(String name, int size) throws Exception {

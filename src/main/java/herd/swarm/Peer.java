@@ -1,0 +1,201 @@
+package herd.swarm;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.BitSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One connected peer as its torrent sees it: what it has, what we asked it for, whether it chokes us. Runs on the
+ * torrent's executor and talks to the peer only through its {@link PeerLink}. Nobody is choked: every peer that asks
+ * is served, and this side keeps {@link SwarmOptions#pipeline} requests in flight.
+ */
+final class Peer {
+  private static final int MAX_REQUEST = 128 * 1024;
+
+  private final Torrent torrent;
+  private final PeerLink link;
+  private final byte[] id;
+  private final boolean outgoing;
+  private final BitSet has = new BitSet();
+  private final Set<Block> outstanding = new LinkedHashSet<>();
+  private boolean choked = true;
+  private boolean interested;
+
+  Peer(Torrent torrent, PeerLink link, byte[] id, boolean outgoing) {
+    this.torrent = torrent;
+    this.link = link;
+    this.id = id;
+    this.outgoing = outgoing;
+  }
+
+  byte[] id() {
+    return id;
+  }
+
+  boolean outgoing() {
+    return outgoing;
+  }
+
+  PeerLink link() {
+    return link;
+  }
+
+  BitSet has() {
+    return has;
+  }
+
+  /** Admitted: tell the peer what we have (or, under initial seeding, what it may fetch) and unchoke it. */
+  void start() {
+    InitialSeeding seeding = torrent.seeding();
+    if (seeding != null) {
+      show(seeding.show(this, has));
+    } else {
+      BitSet have = torrent.picker().haveSet();
+      if (!have.isEmpty()) link.send(new Message.Bitfield(toBytes(have, torrent.metainfo().pieceCount())));
+    }
+    link.send(new Message.Unchoke());
+    link.flush();
+  }
+
+  /** A message other than a block. Replies are queued; the connection flushes once its read is processed. */
+  void received(Message msg) throws IOException {
+    if (msg instanceof Message.Request r) {
+      onRequest(new Block(r.piece(), r.begin(), r.length()));
+    } else if (msg instanceof Message.Have h) {
+      checkIndex(h.piece());
+      if (!has.get(h.piece())) {
+        has.set(h.piece());
+        torrent.picker().addAvailability(h.piece());
+        if (torrent.seeding() != null) torrent.seeding().peerHas(h.piece());
+        reported();
+      }
+    } else if (msg instanceof Message.Bitfield b) {
+      onBitfield(b.bits());
+    } else if (msg instanceof Message.Unchoke) {
+      choked = false;
+      fill();
+    } else if (msg instanceof Message.Choke) {
+      choked = true;
+      dropOutstanding();
+    }
+    // Interested, NotInterested, Cancel, Port, KeepAlive: nobody is choked and blocks are sent at once.
+  }
+
+  private void onBitfield(byte[] bits) {
+    int pieces = torrent.metainfo().pieceCount();
+    if (bits.length != (pieces + 7) / 8) throw new WireException("bitfield of " + bits.length + " bytes for " + pieces + " pieces");
+    BitSet set = new BitSet(pieces);
+    for (int i = 0; i < bits.length * 8; i++) {
+      if ((bits[i >> 3] & (0x80 >>> (i & 7))) != 0) {
+        if (i >= pieces) throw new WireException("bitfield sets spare bits");
+        set.set(i);
+      }
+    }
+    torrent.picker().removeAvailability(has);
+    has.clear();
+    has.or(set);
+    torrent.picker().addAvailability(has);
+    if (torrent.seeding() != null) set.stream().forEach(torrent.seeding()::peerHas);
+    reported();
+  }
+
+  private void reported() {
+    updateInterest();
+    fill();
+    torrent.peerReported(this);
+  }
+
+  private void onRequest(Block b) throws IOException {
+    checkIndex(b.piece());
+    if (!torrent.picker().have(b.piece())) throw new WireException("request for piece " + b.piece() + " we do not have");
+    int pieceLength = torrent.metainfo().pieceLength(b.piece());
+    if (b.length() <= 0 || b.length() > MAX_REQUEST || b.begin() < 0 || b.begin() > pieceLength - b.length()) {
+      throw new WireException("bad request " + b);
+    }
+    link.sendBlock(b);
+    torrent.uploaded(b.length());
+  }
+
+  /** A block arrived; {@code data} is only valid during the call. */
+  void receivedBlock(Block b, ByteBuffer data) {
+    if (!outstanding.remove(b)) checkIndex(b.piece()); // unsolicited, or late after an endgame cancel
+    if (!torrent.picker().wanted(b)) return;
+    try {
+      torrent.store().write(b, data);
+    } catch (IOException e) {
+      torrent.fail(e);
+      return;
+    }
+    torrent.blockReceived(this, b);
+    fill();
+  }
+
+  /** Another peer delivered {@code b} first (endgame): stop waiting for it here. */
+  void cancel(Block b) {
+    if (outstanding.remove(b)) {
+      link.send(new Message.Cancel(b.piece(), b.begin(), b.length()));
+      link.flush();
+    }
+  }
+
+  /** Tells the peer we have {@code pieces} (initial seeding shows them a few at a time). */
+  void show(List<Integer> pieces) {
+    for (int piece : pieces) link.send(new Message.Have(piece));
+  }
+
+  /** We verified a piece: tell the peer, and stop being interested once it has nothing more for us. */
+  void announceHave(int piece) {
+    link.send(new Message.Have(piece));
+    updateInterest();
+  }
+
+  /**
+   * Requests more blocks until the pipeline is full (queued, not flushed), once a quarter of it is free rather than
+   * after every block: the picker is asked for a quarter of the pipeline at a time, and the other three quarters keep
+   * the link busy meanwhile.
+   */
+  void fill() {
+    if (choked) return;
+    int pipeline = torrent.options().pipeline();
+    int room = pipeline - outstanding.size();
+    if (room < Math.max(1, pipeline / 4)) return;
+    for (Block b : torrent.picker().next(this, has, room, outstanding)) {
+      outstanding.add(b);
+      link.send(new Message.Request(b.piece(), b.begin(), b.length()));
+    }
+  }
+
+  private void updateInterest() {
+    boolean want = torrent.picker().interesting(has);
+    if (want != interested) {
+      interested = want;
+      link.send(want ? new Message.Interested() : new Message.NotInterested());
+    }
+  }
+
+  private void dropOutstanding() {
+    for (Block b : outstanding) torrent.picker().cancelled(b);
+    outstanding.clear();
+  }
+
+  private void checkIndex(int piece) {
+    if (piece < 0 || piece >= torrent.metainfo().pieceCount()) throw new WireException("piece index " + piece + " out of range");
+  }
+
+  /** The connection closed: whatever it was fetching is up for grabs again. */
+  void gone() {
+    dropOutstanding();
+    torrent.picker().removeAvailability(has);
+    torrent.picker().peerGone(this);
+    torrent.unregister(this);
+  }
+
+  static byte[] toBytes(BitSet set, int bits) {
+    byte[] out = new byte[(bits + 7) / 8];
+    for (int i = set.nextSetBit(0); i >= 0 && i < bits; i = set.nextSetBit(i + 1)) out[i >> 3] |= (byte) (0x80 >>> (i & 7));
+    return out;
+  }
+}

@@ -5,6 +5,7 @@ import herd.swarm.PieceStore;
 import herd.swarm.Swarm;
 import herd.swarm.SwarmOptions;
 import herd.tracker.Tracker;
+import herd.tracker.TrackerOptions;
 import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
 import java.net.BindException;
@@ -109,8 +110,9 @@ final class Endpoints implements AutoCloseable {
       while (tracker == null) {
         int port = claim(next++);
         try {
-          tracker = Tracker.start(group, new InetSocketAddress(address, port), store.metainfo().infoHash(), trackerToken,
-              seeder.port(), announceInterval);
+          tracker = Tracker.start(group, new InetSocketAddress(address, port),
+              new TrackerOptions(trackerToken, seeder.port(), announceInterval, false));
+          tracker.add(store.metainfo().infoHash());
         } catch (BindException e) {
           if (ports.low() == 0) throw e;
         }

@@ -17,30 +17,23 @@ import io.netty.handler.timeout.IdleStateEvent;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.Arrays;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Serves {@code GET /announce} for one torrent; any other path is 404. Refusals (a malformed query, another torrent)
- * are 200 replies carrying a bencoded {@code failure reason}, as BitTorrent clients expect.
+ * Serves {@code GET /announce} for the tracker's torrents; any other path is 404. Refusals (a malformed query, an
+ * unknown torrent) are 200 replies carrying a bencoded {@code failure reason}, as BitTorrent clients expect.
  */
 @Sharable
 final class AnnounceHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   private static final Logger log = LoggerFactory.getLogger(AnnounceHandler.class);
 
-  private final byte[] infoHash;
-  private final byte[] token;
-  private final int seederPort;
-  private final long intervalSeconds;
-  private final Swarm swarm;
+  private final TrackerOptions options;
+  private final Swarms swarms;
 
-  AnnounceHandler(byte[] infoHash, byte[] token, int seederPort, long intervalSeconds, Swarm swarm) {
-    this.infoHash = infoHash.clone();
-    this.token = token == null ? null : token.clone();
-    this.seederPort = seederPort;
-    this.intervalSeconds = intervalSeconds;
-    this.swarm = swarm;
+  AnnounceHandler(TrackerOptions options, Swarms swarms) {
+    this.options = options;
+    this.swarms = swarms;
   }
 
   @Override
@@ -67,23 +60,23 @@ final class AnnounceHandler extends SimpleChannelInboundHandler<FullHttpRequest>
       admit(request);
       boolean forwarded = remote.getAddress().isLoopbackAddress() && request.ip() != null;
       if (forwarded) request = request.at(request.ip());
-      Swarm.Handout handout = swarm.announce(request, System.nanoTime());
-      if (seederPort != 0 && !forwarded) {
+      Swarm.Handout handout = swarms.find(request.infoHash()).announce(request, System.nanoTime());
+      if (options.seederPort() != 0 && !forwarded && swarms.added(request.infoHash())) {
         // The address this host reached us at is the one address of ours we know it can reach.
         InetSocketAddress local = (InetSocketAddress) ctx.channel().localAddress();
-        handout = handout.withSeed(new Peer(new byte[0], local.getAddress(), seederPort));
+        handout = handout.withSeed(new Peer(new byte[0], local.getAddress(), options.seederPort()));
       }
       log.debug("{} from {}: {} peers", request.event(), remote, handout.peers().size());
-      return AnnounceReply.success(handout, intervalSeconds, request.compact());
+      return AnnounceReply.success(handout, options.interval().toSeconds(), request.compact());
     } catch (AnnounceException e) {
       log.debug("refused announce from {}: {}", remote, e.getMessage());
       return AnnounceReply.failure(e.getMessage());
     }
   }
 
-  /** The one place where a well-formed announce is turned away. */
+  /** Turns away an announce without the tracker's token; {@link Swarms#find} turns away unknown torrents. */
   private void admit(AnnounceRequest request) throws AnnounceException {
-    if (!Arrays.equals(request.infoHash(), infoHash)) throw new AnnounceException("unknown torrent");
+    byte[] token = options.token();
     if (token != null && (request.token() == null || !MessageDigest.isEqual(token, request.token()))) {
       throw new AnnounceException("not a member of this run");
     }

@@ -66,6 +66,12 @@ final class Swarm {
     return new Handout(handOut(mine, request.numwant()), complete, peers.size() - complete);
   }
 
+  /** Whether every peer left or expired. */
+  synchronized boolean idle(long nowNanos) {
+    expire(nowNanos);
+    return peers.isEmpty();
+  }
+
   private List<Peer> handOut(Entry mine, int numwant) {
     List<Peer> chosen = new ArrayList<>();
     Set<Entry> drawn = new HashSet<>();

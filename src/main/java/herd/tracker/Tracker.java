@@ -14,16 +14,19 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An HTTP BitTorrent tracker (BEP 3, 23, 7) for exactly one torrent, serving {@code /announce} on a port of its own.
+ * An HTTP BitTorrent tracker (BEP 3, 23, 7) serving {@code /announce} on a port of its own, for the torrents
+ * {@link #add added} to it, or for any torrent ({@link TrackerOptions#anyTorrent}).
  *
- * <p>herd's seeder never announces; instead, when {@code seederPort} is not 0, every reply lists it first at the
- * local address of the connection that carried the announce, which is the address that host reached us at.
+ * <p>herd's seeder never announces; instead, when {@link TrackerOptions#seederPort} is not 0, every reply for an
+ * added torrent lists it first at the local address of the connection that carried the announce, which is the
+ * address that host reached us at.
  *
  * <p>A host that cannot reach this machine announces through a reverse forward on its SSH connection, so its announce
  * comes from a loopback address; it names its own address in BEP 3's {@code ip} parameter. Such an announce, and only
@@ -41,28 +44,25 @@ public final class Tracker implements AutoCloseable {
   /** The listening sockets and every connection they accepted; each leaves the group when it closes. */
   private final ChannelGroup channels;
   private final ServerBootstrap bootstrap;
+  private final Swarms swarms;
+  private final ScheduledFuture<?> sweeps;
   private final int port;
 
-  private Tracker(ChannelGroup channels, ServerBootstrap bootstrap, int port) {
+  private Tracker(ChannelGroup channels, ServerBootstrap bootstrap, Swarms swarms, ScheduledFuture<?> sweeps, int port) {
     this.channels = channels;
     this.bootstrap = bootstrap;
+    this.swarms = swarms;
+    this.sweeps = sweeps;
     this.port = port;
   }
 
   /**
-   * Binds the tracker. {@code group} must be a NIO group and stays the caller's to shut down. {@code interval},
-   * whole seconds of at least 1, is how often clients are told to announce; peers silent for three intervals are
-   * dropped. A port in use fails with {@link java.net.BindException}, so that the caller can try another. With a
-   * {@code token}, only announces carrying it in a {@code token} parameter are answered; null admits anyone.
+   * Binds the tracker. {@code group} must be a NIO group and stays the caller's to shut down. A port in use fails
+   * with {@link java.net.BindException}, so that the caller can try another.
    */
-  public static Tracker start(
-      EventLoopGroup group, InetSocketAddress bind, byte[] infoHash, byte[] token, int seederPort, Duration interval)
-      throws IOException {
-    if (infoHash.length != 20) throw new IllegalArgumentException("info-hash must be 20 bytes");
-    if (seederPort < 0 || seederPort > 65535) throw new IllegalArgumentException("bad seeder port " + seederPort);
-    if (interval.toSeconds() < 1) throw new IllegalArgumentException("interval must be at least a second");
-    Swarm swarm = new Swarm(interval, new Random());
-    AnnounceHandler handler = new AnnounceHandler(infoHash, token, seederPort, interval.toSeconds(), swarm);
+  public static Tracker start(EventLoopGroup group, InetSocketAddress bind, TrackerOptions options) throws IOException {
+    Swarms swarms = new Swarms(options.interval(), options.anyTorrent(), new Random());
+    AnnounceHandler handler = new AnnounceHandler(options, swarms);
     ChannelGroup channels = new DefaultChannelGroup("tracker", group.next());
     ServerBootstrap bootstrap = new ServerBootstrap()
         .group(group)
@@ -80,7 +80,19 @@ public final class Tracker implements AutoCloseable {
           }
         });
     InetSocketAddress local = bind(bootstrap, channels, bind);
-    return new Tracker(channels, bootstrap, local.getPort());
+    long every = options.interval().toNanos();
+    ScheduledFuture<?> sweeps = group.scheduleAtFixedRate(() -> swarms.sweep(System.nanoTime()), every, every, TimeUnit.NANOSECONDS);
+    return new Tracker(channels, bootstrap, swarms, sweeps, local.getPort());
+  }
+
+  /** Tracks {@code infoHash} (20 bytes) from now on; with a seeder port, every reply for it lists the seeder. */
+  public void add(byte[] infoHash) {
+    swarms.add(infoHash);
+  }
+
+  /** Stops tracking {@code infoHash}, and forgets its peers. */
+  public void remove(byte[] infoHash) {
+    swarms.remove(infoHash);
   }
 
   /**
@@ -115,6 +127,7 @@ public final class Tracker implements AutoCloseable {
    */
   @Override
   public void close() {
+    sweeps.cancel(false);
     channels.close().awaitUninterruptibly();
   }
 }

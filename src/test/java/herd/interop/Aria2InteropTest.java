@@ -16,6 +16,7 @@ import herd.swarm.Swarm;
 import herd.swarm.SwarmOptions;
 import herd.swarm.Torrent;
 import herd.tracker.Tracker;
+import herd.tracker.TrackerOptions;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import java.io.ByteArrayOutputStream;
@@ -200,7 +201,8 @@ class Aria2InteropTest {
   }
 
   private Tracker tracker(Metainfo meta, int seederPort) throws IOException {
-    Tracker tracker = Tracker.start(group, loopback(0), meta.infoHash(), null, seederPort, ANNOUNCE_INTERVAL);
+    Tracker tracker = Tracker.start(group, loopback(0), new TrackerOptions(null, seederPort, ANNOUNCE_INTERVAL, false));
+    tracker.add(meta.infoHash());
     closeLater.add(tracker);
     return tracker;
   }

@@ -13,6 +13,7 @@ import herd.swarm.RunCredentials;
 import herd.swarm.Swarm;
 import herd.swarm.SwarmOptions;
 import herd.tracker.Tracker;
+import herd.tracker.TrackerOptions;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import java.io.ByteArrayOutputStream;
@@ -65,7 +66,8 @@ class PeerSwarmTest {
     seeder = Swarm.start(group, Admission.members(secret, tls), new InetSocketAddress("127.0.0.1", 0));
     seeder.add(seederStore, all, SwarmOptions.defaults());
     byte[] token = Admission.trackerToken(secret).getBytes(StandardCharsets.US_ASCII);
-    tracker = Tracker.start(group, new InetSocketAddress("127.0.0.1", 0), meta.infoHash(), token, seeder.port(), Duration.ofSeconds(1));
+    tracker = Tracker.start(group, new InetSocketAddress("127.0.0.1", 0), new TrackerOptions(token, seeder.port(), Duration.ofSeconds(1), false));
+    tracker.add(meta.infoHash());
   }
 
   @AfterEach

@@ -30,8 +30,13 @@ class ForwardedAnnounceTest {
   private static final InetAddress LOOPBACK = ip("127.0.0.1");
   private static final InetAddress CONTROLLER = ip("192.0.2.1");
 
-  private final AnnounceHandler handler =
-      new AnnounceHandler(HASH, null, SEEDER_PORT, 30, new Swarm(Duration.ofSeconds(30), new Random(1)));
+  private final AnnounceHandler handler = handler();
+
+  private static AnnounceHandler handler() {
+    Swarms swarms = new Swarms(Duration.ofSeconds(30), false, new Random(1));
+    swarms.add(HASH);
+    return new AnnounceHandler(new TrackerOptions(null, SEEDER_PORT, Duration.ofSeconds(30), false), swarms);
+  }
 
   /** The compact peer list of the reply to peer {@code peer}'s announce, arriving from {@code from} at {@code to}. */
   private byte[] announce(InetAddress from, InetAddress to, int peer, int port, String extra) throws Exception {

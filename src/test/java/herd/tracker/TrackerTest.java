@@ -79,7 +79,7 @@ class TrackerTest {
 
   @Test
   void handsOutTheSeederFirstAndThePeersThatAnnounced() throws Exception {
-    tracker = Tracker.start(group, LOOPBACK, HASH, null, SEEDER_PORT, Duration.ofSeconds(30));
+    tracker = start(LOOPBACK, null, SEEDER_PORT);
     announce(HASH, 1, 6001);
     Map<String, Object> reply = announce(HASH, 2, 6002);
     byte[] seeder = {127, 0, 0, 1, (byte) (SEEDER_PORT >> 8), (byte) SEEDER_PORT};
@@ -92,7 +92,7 @@ class TrackerTest {
 
   @Test
   void withoutSeederHandsOutOnlyAnnouncedPeers() throws Exception {
-    tracker = Tracker.start(group, LOOPBACK, HASH, null, 0, Duration.ofSeconds(30));
+    tracker = start(LOOPBACK, null, 0);
     Map<String, Object> first = announce(HASH, 1, 6001);
     assertEquals(0, ((byte[]) first.get("peers")).length);
     assertEquals(0L, first.get("complete"));
@@ -101,7 +101,7 @@ class TrackerTest {
   @Test
   void withATokenRefusesAnnouncesThatLackIt() throws Exception {
     byte[] token = "c0ffee".getBytes(StandardCharsets.US_ASCII);
-    tracker = Tracker.start(group, LOOPBACK, HASH, token, SEEDER_PORT, Duration.ofSeconds(30));
+    tracker = start(LOOPBACK, token, SEEDER_PORT);
     assertEquals("not a member of this run", text(announce(HASH, 1, 6001).get("failure reason")));
     assertEquals("not a member of this run", text(announce(HASH, 2, 6002, "&token=c0ffef").get("failure reason")));
     Map<String, Object> member = announce(HASH, 3, 6003, "&token=c0ffee");
@@ -111,13 +111,36 @@ class TrackerTest {
 
   @Test
   void refusesAnotherTorrent() throws Exception {
-    tracker = Tracker.start(group, LOOPBACK, HASH, null, SEEDER_PORT, Duration.ofSeconds(30));
+    tracker = start(LOOPBACK, null, SEEDER_PORT);
     assertEquals("unknown torrent", text(announce(id(0xBB), 1, 6001).get("failure reason")));
   }
 
   @Test
+  void keepsTheSwarmsOfItsTorrentsApartAndForgetsARemovedOne() throws Exception {
+    tracker = start(LOOPBACK, null, SEEDER_PORT);
+    byte[] other = id(0xBB);
+    tracker.add(other);
+    announce(HASH, 1, 6001);
+    Map<String, Object> reply = announce(other, 2, 6002);
+    assertEquals(6, ((byte[]) reply.get("peers")).length, "a peer of another torrent was handed out");
+    assertEquals(12, ((byte[]) announce(other, 3, 6003).get("peers")).length);
+    tracker.remove(other);
+    assertEquals("unknown torrent", text(announce(other, 4, 6004).get("failure reason")));
+  }
+
+  @Test
+  void openToAnyTorrentTracksAnnouncedOnesWithoutListingTheSeeder() throws Exception {
+    tracker = Tracker.start(group, LOOPBACK, new TrackerOptions(null, SEEDER_PORT, Duration.ofSeconds(30), true));
+    tracker.add(HASH);
+    byte[] anyHash = id(0xCC);
+    assertEquals(0, ((byte[]) announce(anyHash, 1, 6001).get("peers")).length, "the seeder listed for a torrent it lacks");
+    assertEquals(6, ((byte[]) announce(anyHash, 2, 6002).get("peers")).length);
+    assertEquals(6, ((byte[]) announce(HASH, 3, 6003).get("peers")).length, "the seeder is not listed for an added torrent");
+  }
+
+  @Test
   void refusesMalformedAnnounceWithTheParserMessage() throws Exception {
-    tracker = Tracker.start(group, LOOPBACK, HASH, null, SEEDER_PORT, Duration.ofSeconds(30));
+    tracker = start(LOOPBACK, null, SEEDER_PORT);
     HttpResponse<byte[]> res = get("/announce?info_hash=%00");
     assertEquals(200, res.statusCode());
     assertEquals("info_hash must be 20 bytes", text(Bencode.decodeDict(res.body()).get("failure reason")));
@@ -125,14 +148,14 @@ class TrackerTest {
 
   @Test
   void answersOtherPathsWith404() throws Exception {
-    tracker = Tracker.start(group, LOOPBACK, HASH, null, SEEDER_PORT, Duration.ofSeconds(30));
+    tracker = start(LOOPBACK, null, SEEDER_PORT);
     assertEquals(404, get("/scrape?info_hash=" + escape(HASH)).statusCode());
     assertEquals(404, get("/").statusCode());
   }
 
   @Test
   void closesHttp10ConnectionsAfterTheReply() throws Exception {
-    tracker = Tracker.start(group, LOOPBACK, HASH, null, SEEDER_PORT, Duration.ofSeconds(30));
+    tracker = start(LOOPBACK, null, SEEDER_PORT);
     try (Socket s = new Socket(InetAddress.getLoopbackAddress(), tracker.port())) {
       s.setSoTimeout(5_000);
       s.getOutputStream().write("GET /elsewhere HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
@@ -143,7 +166,7 @@ class TrackerTest {
 
   @Test
   void keepsHttp11ConnectionsOpenForTheNextAnnounce() throws Exception {
-    tracker = Tracker.start(group, LOOPBACK, HASH, null, SEEDER_PORT, Duration.ofSeconds(30));
+    tracker = start(LOOPBACK, null, SEEDER_PORT);
     try (Socket s = new Socket(InetAddress.getLoopbackAddress(), tracker.port())) {
       s.setSoTimeout(5_000);
       byte[] twice = "GET /a HTTP/1.1\r\nHost: x\r\n\r\nGET /b HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
@@ -156,14 +179,14 @@ class TrackerTest {
 
   @Test
   void failsWithBindExceptionWhenThePortIsTaken() throws Exception {
-    tracker = Tracker.start(group, LOOPBACK, HASH, null, SEEDER_PORT, Duration.ofSeconds(30));
+    tracker = start(LOOPBACK, null, SEEDER_PORT);
     InetSocketAddress taken = new InetSocketAddress(InetAddress.getLoopbackAddress(), tracker.port());
-    assertThrows(BindException.class, () -> Tracker.start(group, taken, HASH, null, SEEDER_PORT, Duration.ofSeconds(30)));
+    assertThrows(BindException.class, () -> start(taken, null, SEEDER_PORT));
   }
 
   @Test
   void stopsListeningOnClose() throws Exception {
-    tracker = Tracker.start(group, LOOPBACK, HASH, null, SEEDER_PORT, Duration.ofSeconds(30));
+    tracker = start(LOOPBACK, null, SEEDER_PORT);
     InetSocketAddress same = new InetSocketAddress(InetAddress.getLoopbackAddress(), tracker.port());
     tracker.close();
     // JDK 17 closes the socket of a channel registered with a selector only when that selector next selects, after
@@ -178,6 +201,13 @@ class TrackerTest {
       assertTrue(System.nanoTime() < deadline, "port " + same.getPort() + " still listens 10 s after close");
       Thread.sleep(10);
     }
+  }
+
+  /** A tracker for {@link #HASH}. */
+  private Tracker start(InetSocketAddress bind, byte[] token, int seederPort) throws IOException {
+    Tracker t = Tracker.start(group, bind, new TrackerOptions(token, seederPort, Duration.ofSeconds(30), false));
+    t.add(HASH);
+    return t;
   }
 
   private static byte[] readToEnd(InputStream in) throws IOException {

@@ -48,25 +48,40 @@ public final class Hashing {
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
       long length = ch.size();
       int pieceLength = pieceLengthFor(length);
-      int count = pieceCountFor(length);
-      byte[] sha1s = new byte[count * Metainfo.HASH_LENGTH];
-      byte[][] sha256s = new byte[count][];
-      try {
-        IntStream.range(0, count).parallel().forEach(i -> {
-          long offset = (long) i * pieceLength;
-          PieceDigests d = piece(ch, offset, (int) Math.min(pieceLength, length - offset));
-          System.arraycopy(d.sha1(), 0, sha1s, i * Metainfo.HASH_LENGTH, Metainfo.HASH_LENGTH);
-          sha256s[i] = d.sha256();
-        });
-      } catch (UncheckedIOException e) {
-        throw e.getCause();
-      }
-      return new Hashed(new Metainfo(file.getFileName().toString(), pieceLength, length, sha1s), contentDigest(sha256s));
+      Pieces p = pieces(ch::read, length, pieceLength);
+      return new Hashed(new Metainfo(file.getFileName().toString(), pieceLength, length, p.sha1s()), p.contentDigest());
     }
   }
 
+  /** Every piece's SHA-1, end to end as a torrent holds them, and the content digest. */
+  public record Pieces(byte[] sha1s, byte[] contentDigest) {}
+
+  /** Hashes the pieces of {@code length} bytes of {@code content} on all cores. */
+  public static Pieces pieces(Source content, long length, int pieceLength) throws IOException {
+    int count = (int) ((length + pieceLength - 1) / pieceLength);
+    byte[] sha1s = new byte[count * Metainfo.HASH_LENGTH];
+    byte[][] sha256s = new byte[count][];
+    try {
+      IntStream.range(0, count).parallel().forEach(i -> {
+        long offset = (long) i * pieceLength;
+        PieceDigests d = piece(content, offset, (int) Math.min(pieceLength, length - offset));
+        System.arraycopy(d.sha1(), 0, sha1s, i * Metainfo.HASH_LENGTH, Metainfo.HASH_LENGTH);
+        sha256s[i] = d.sha256();
+      });
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+    return new Pieces(sha1s, contentDigest(sha256s));
+  }
+
+  /** Positional reads of content, like {@link FileChannel#read(ByteBuffer, long)}. */
+  public interface Source {
+    /** Reads into {@code dst} from {@code position}; returns the bytes read, or -1 at the end. */
+    int read(ByteBuffer dst, long position) throws IOException;
+  }
+
   /** Both digests of {@code len} bytes of {@code ch} at {@code offset}, from one read. */
-  public static PieceDigests piece(FileChannel ch, long offset, int len) {
+  public static PieceDigests piece(Source ch, long offset, int len) {
     MessageDigest sha1 = sha1();
     MessageDigest sha256 = digest("SHA-256");
     ByteBuffer buf = ByteBuffer.allocate(Math.max(1, Math.min(len, 256 * 1024)));

@@ -3,6 +3,7 @@ package herd.swarm;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.FileRegion;
 import io.netty.channel.SimpleChannelInboundHandler;
 import java.io.IOException;
 import java.util.Arrays;
@@ -92,7 +93,7 @@ final class PeerChannel extends SimpleChannelInboundHandler<Object> implements P
       ByteBuf header = channel.alloc().buffer(13);
       WireEncoder.pieceHeader(header, b.piece(), b.begin(), b.length());
       channel.write(header);
-      channel.write(torrent.store().region(b));
+      for (FileRegion region : torrent.store().regions(b)) channel.write(region);
     }
   }
 

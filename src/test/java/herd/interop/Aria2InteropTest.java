@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import herd.metainfo.FileEntry;
 import herd.metainfo.Hashing;
 import herd.metainfo.Metainfo;
 import herd.peer.PeerConfig;
@@ -100,6 +101,28 @@ class Aria2InteropTest {
     assertSameBytes(source, out.resolve(meta.name()));
     assertTrue(seeder.uploadedBytes() >= meta.length(),
         "herd's seeder uploaded " + seeder.uploadedBytes() + " of " + meta.length() + " bytes");
+  }
+
+  @Test
+  void aria2cDownloadsADirectoryAsAMultiFileTorrentWithBlocksAcrossFiles() throws Exception {
+    Path tree = dir.resolve("seed").resolve("tree");
+    List<FileEntry> files = List.of(
+        FileEntry.file(List.of("a.bin"), 3 * 1024 * 1024 + 7, false),
+        FileEntry.file(List.of("sub", "b.bin"), 1001, true),
+        FileEntry.file(List.of("sub", "deeper", "c.bin"), 5 * 1024 * 1024 + 3, false));
+    for (FileEntry f : files) {
+      Path p = tree.resolve(String.join("/", f.path()));
+      randomFile(p.getParent(), p.getFileName().toString(), (int) f.length());
+    }
+    Metainfo meta = PieceStore.hash(tree, "tree", files).metainfo();
+    Seeder seeder = seeder(tree, meta);
+    Path torrent = writeTorrent(meta, tracker(meta, seeder.port()));
+
+    Path out = Files.createDirectories(dir.resolve("aria2c-out"));
+    int exit = awaitExit(aria2c(out, torrent, "--seed-time=0"));
+
+    assertEquals(0, exit, "aria2c exit status\n" + aria2cOutput());
+    for (FileEntry f : files) assertSameBytes(tree.resolve(String.join("/", f.path())), out.resolve("tree").resolve(String.join("/", f.path())));
   }
 
   @Test

@@ -12,7 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -76,6 +78,46 @@ class MetainfoTest {
   @Test
   void rejectsNamesThatEscapeTheDirectory() {
     assertThrows(IllegalArgumentException.class, () -> new Metainfo("../etc", 16384, 0, new byte[0]));
+  }
+
+  @Test
+  void encodesAndDecodesADirectoryWithBep47Attributes() {
+    List<FileEntry> files = List.of(
+        FileEntry.file(List.of("bin", "run"), 3, true),
+        new FileEntry(List.of("current"), 0, false, List.of("bin", "run")),
+        FileEntry.file(List.of("data"), 5, false));
+    Metainfo m = new Metainfo("release", 16384, files, new byte[20]);
+    assertTrue(m.multiFile());
+    assertEquals(8, m.length());
+    Map<String, Object> info = Bencode.decodeDict(m.encodeInfo());
+    assertFalse(info.containsKey("length"));
+    List<?> encoded = (List<?>) info.get("files");
+    assertEquals("x", new String((byte[]) ((Map<?, ?>) encoded.get(0)).get("attr")));
+    assertEquals("l", new String((byte[]) ((Map<?, ?>) encoded.get(1)).get("attr")));
+    Metainfo back = Metainfo.decodeInfo(m.encodeInfo());
+    assertEquals(files, back.files());
+    assertArrayEquals(m.infoHash(), back.infoHash());
+  }
+
+  @Test
+  void keepsKeysItDoesNotUseInTheInfoHash() {
+    Map<String, Object> info = new TreeMap<>(Bencode.decodeDict(new Metainfo("f", 16384, 10, new byte[20]).encodeInfo()));
+    info.put("private", 1L);
+    byte[] bytes = Bencode.encode(info);
+    assertArrayEquals(Hashing.sha1().digest(bytes), Metainfo.decodeInfo(bytes).infoHash());
+  }
+
+  @Test
+  void refusesTreesThatEscapeOrCollide() {
+    assertThrows(IllegalArgumentException.class, () -> FileEntry.file(List.of("a", "..", "..", "etc"), 1, false));
+    assertThrows(IllegalArgumentException.class, () -> FileEntry.file(List.of("a/b"), 1, false));
+    assertThrows(IllegalArgumentException.class, () -> new FileEntry(List.of("l"), 0, false, List.of("..", "etc")));
+    assertThrows(IllegalArgumentException.class, () -> new FileEntry(List.of("d", "l"), 0, false, List.of("..", "..", "x")));
+    new FileEntry(List.of("d", "l"), 0, false, List.of("..", "x"));
+    assertThrows(IllegalArgumentException.class, () -> new Metainfo("t", 16384,
+        List.of(FileEntry.file(List.of("a"), 1, false), FileEntry.file(List.of("a", "b"), 1, false)), new byte[20]));
+    assertThrows(IllegalArgumentException.class, () -> new Metainfo("t", 16384,
+        List.of(FileEntry.file(List.of("a"), 1, false), FileEntry.file(List.of("a"), 1, false)), new byte[20]));
   }
 
   @Test

@@ -13,7 +13,12 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import herd.bencode.Bencode;
+import herd.metainfo.FileEntry;
+import herd.metainfo.Metainfo;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -29,7 +34,7 @@ class CommandLineTest {
     StringWriter err = new StringWriter();
     cmd.setErr(new PrintWriter(err));
     cmd.setOut(new PrintWriter(new StringWriter()));
-    return new Run(cmd.execute(args), err.toString());
+    return new Run(Main.execute(cmd, args), err.toString());
   }
 
   private Path file() throws IOException {
@@ -102,11 +107,42 @@ class CommandLineTest {
   }
 
   @Test
+  void pushIsTheDefaultCommandAndCanBeNamed() throws IOException {
+    assertBadInput(run("", "push", file().toString(), "srv/x", "--hostlist", "h1"), "DEST must be an absolute path");
+    Run bare = run("");
+    assertEquals(ExitStatus.BAD_INPUT.code, bare.status());
+    assertTrue(bare.err().contains("torrent") && bare.err().contains("tracker"), "no list of commands: " + bare.err());
+  }
+
+  @Test
+  void torrentWritesATorrentForADirectoryThatLeavesGitOut() throws IOException {
+    Path tree = Files.createDirectories(dir.resolve("release"));
+    Files.writeString(Files.createDirectories(tree.resolve(".git")).resolve("HEAD"), "ref");
+    Files.writeString(Files.createDirectories(tree.resolve("bin")).resolve("app"), "binary");
+    Files.writeString(tree.resolve("README"), "read me");
+    Path out = dir.resolve("out.torrent");
+    Run r = run("", "torrent", tree.toString(), "--announce", "http://tracker.example:6969/announce", "-o", out.toString());
+    assertEquals(ExitStatus.OK.code, r.status(), r.err());
+    Map<String, Object> torrent = Bencode.decodeDict(Files.readAllBytes(out));
+    assertEquals("http://tracker.example:6969/announce", new String((byte[]) torrent.get("announce"), StandardCharsets.UTF_8));
+    Metainfo meta = Metainfo.decodeInfo(Bencode.encode(torrent.get("info")));
+    assertEquals("release", meta.name());
+    assertEquals(List.of(List.of("README"), List.of("bin", "app")), meta.files().stream().map(FileEntry::path).toList());
+  }
+
+  @Test
+  void torrentNeedsAnHttpAnnounceUrl() throws IOException {
+    assertEquals(ExitStatus.BAD_INPUT.code, run("", "torrent", file().toString()).status());
+    assertBadInput(run("", "torrent", file().toString(), "--announce", "udp://x:1"), "--announce must be an http:// or https:// URL");
+    assertBadInput(run("", "torrent", dir.resolve("absent").toString(), "--announce", "http://x/a"), "no such file or directory");
+  }
+
+  @Test
   void helpListsEveryExitStatus() {
     StringWriter out = new StringWriter();
     CommandLine cmd = Main.commandLine(new ByteArrayInputStream(new byte[0]));
     cmd.setOut(new PrintWriter(out));
-    assertEquals(0, cmd.execute("--help"));
+    assertEquals(0, Main.execute(cmd, "--help"));
     for (ExitStatus s : ExitStatus.values()) assertTrue(out.toString().contains(String.format("%3d   ", s.code)), s.name());
   }
 

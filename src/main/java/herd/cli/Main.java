@@ -36,8 +36,10 @@ public final class Main {
   static CommandLine commandLine(InputStream stdin) {
     CommandLine cmd = new CommandLine(new HerdCommand())
         .addSubcommand(new PushCommand(stdin))
+        .addSubcommand(new GetCommand())
         .addSubcommand(new TorrentCommand())
-        .addSubcommand(new TrackerCommand());
+        .addSubcommand(new TrackerCommand())
+        .addSubcommand(new SeedCommand());
     List<CommandLine> all = new ArrayList<>(cmd.getSubcommands().values());
     all.add(cmd);
     for (CommandLine c : all) {

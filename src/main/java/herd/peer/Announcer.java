@@ -10,14 +10,18 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Announces this peer to the tracker over HTTP (BEP 3, compact replies per BEP 23 and BEP 7) and dials every
  * peer the tracker hands out, and {@code seeder} if not null.
  */
-final class Announcer {
+public final class Announcer {
+  private static final System.Logger LOG = System.getLogger(Announcer.class.getName());
   private static final int TIMEOUT_MILLIS = 10_000;
 
   private final String trackerUrl;
@@ -26,7 +30,7 @@ final class Announcer {
   private final int port;
 
   /** Announces {@code torrent}, which this process shares on {@code port}. */
-  Announcer(String trackerUrl, InetSocketAddress seeder, Torrent torrent, int port) {
+  public Announcer(String trackerUrl, InetSocketAddress seeder, Torrent torrent, int port) {
     this.trackerUrl = trackerUrl;
     this.seeder = seeder;
     this.torrent = torrent;
@@ -67,6 +71,26 @@ final class Announcer {
     return reply.get("interval") instanceof Long interval ? (int) Math.max(1, Math.min(interval, 300)) : 30;
   }
 
+  /**
+   * Announces now with {@code event}, then again at the intervals the tracker asks for, on {@code timer}, until it
+   * shuts down. A failed announce is retried a second later, with the same event.
+   */
+  public void loop(ScheduledExecutorService timer, String event) {
+    timer.execute(() -> {
+      int next;
+      String following = event;
+      try {
+        next = announce(event);
+        following = null;
+      } catch (IOException | RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "announce failed: " + e.getMessage());
+        next = 1;
+      }
+      String then = following;
+      timer.schedule(() -> loop(timer, then), next, TimeUnit.SECONDS);
+    });
+  }
+
   static List<InetSocketAddress> peers(Map<String, Object> reply) throws IOException {
     List<InetSocketAddress> out = new ArrayList<>();
     if (reply.get("peers") instanceof byte[] compact) compact(compact, 4, out);
@@ -84,7 +108,7 @@ final class Announcer {
   private static void compact(byte[] data, int addressLength, List<InetSocketAddress> out) throws IOException {
     int entry = addressLength + 2;
     for (int i = 0; i + entry <= data.length; i += entry) {
-      byte[] addr = java.util.Arrays.copyOfRange(data, i, i + addressLength);
+      byte[] addr = Arrays.copyOfRange(data, i, i + addressLength);
       int port = ((data[i + addressLength] & 0xff) << 8) | (data[i + addressLength + 1] & 0xff);
       out.add(new InetSocketAddress(InetAddress.getByAddress(addr), port));
     }

@@ -42,7 +42,7 @@ public final class PeerMain {
     }, "herd-peer-stdin");
     watcher.setDaemon(true);
     watcher.start();
-    int status = new PeerRun(config, System.out).run(stop);
+    int status = new PeerRun(config, Report.lines(System.out)).run(stop);
     System.out.flush();
     System.exit(status);
   }

@@ -10,7 +10,6 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -29,21 +28,21 @@ import java.util.stream.IntStream;
 
 /**
  * One peer's part in a push: fetch the content into a temporary file next to the destination, verify every
- * piece, sync it and rename it into place, then keep serving until told to stop. Reports on {@code out} in the
- * {@link Report} line format.
+ * piece, sync it and rename it into place, then keep serving until told to stop, telling its {@link Report} how it
+ * goes.
  */
 public final class PeerRun {
   private static final System.Logger LOG = System.getLogger(PeerRun.class.getName());
   private static final long PROGRESS_MILLIS = 250;
 
   private final PeerConfig config;
-  private final PrintStream out;
+  private final Report report;
   /** This host's memory of verified files, if herd gave one and there is a content digest to remember; else null. */
   private final VerifiedFiles verified;
 
-  public PeerRun(PeerConfig config, PrintStream out) {
+  public PeerRun(PeerConfig config, Report report) {
     this.config = config;
-    this.out = out;
+    this.report = report;
     this.verified = config.verifiedDir() == null || config.contentDigest() == null
         ? null : new VerifiedFiles(Path.of(config.verifiedDir()));
   }
@@ -58,13 +57,13 @@ public final class PeerRun {
     try {
       meta = config.metainfo();
     } catch (RuntimeException e) {
-      report(Report.FAIL, "cannot read the run's metainfo: " + e.getMessage());
+      report.fail("cannot read the run's metainfo: " + e.getMessage());
       return 1;
     }
     try {
       placement = Placement.prepare(config.dest(), meta.name());
     } catch (IOException | RuntimeException e) {
-      report(Report.FAIL, IoFailures.describe("cannot prepare " + config.dest(), Path.of(config.dest()), e));
+      report.fail(IoFailures.describe("cannot prepare " + config.dest(), Path.of(config.dest()), e));
       return 1;
     }
     EventLoopGroup group = new NioEventLoopGroup(1, new DefaultThreadFactory("herd-peer-io", true));
@@ -91,21 +90,21 @@ public final class PeerRun {
       try {
         Torrent torrent = swarm.add(store, have, SwarmOptions.defaults());
         Announcer announcer = new Announcer(config.trackerUrl(), config.seederAddress(), torrent, swarm.port());
-        announceLoop(timer, announcer, "started");
+        announcer.loop(timer, "started");
         if (existing == null) {
           AtomicLong reported = new AtomicLong(-1);
           timer.scheduleWithFixedDelay(() -> {
             long v = torrent.verifiedBytes();
-            if (reported.getAndSet(v) != v) report(Report.PROGRESS, v);
+            if (reported.getAndSet(v) != v) report.progress(v);
           }, 0, PROGRESS_MILLIS, TimeUnit.MILLISECONDS);
           CompletableFuture.anyOf(torrent.completion(), stop).get();
           if (!torrent.completion().isDone()) {
-            report(Report.FAIL, "stopped before the transfer completed");
+            report.fail("stopped before the transfer completed");
             return 1;
           }
           torrent.completion().get();
           if (!digestMatches(torrent)) {
-            report(Report.FAIL, "every piece verified, yet the file's SHA-256 content digest differs from the source's");
+            report.fail("every piece verified, yet the file's SHA-256 content digest differs from the source's");
             return 1;
           }
           store.sync();
@@ -120,10 +119,10 @@ public final class PeerRun {
         swarm.close();
       }
     } catch (ExecutionException e) {
-      report(Report.FAIL, IoFailures.describe(doing, file, e.getCause()));
+      report.fail(IoFailures.describe(doing, file, e.getCause()));
       return 1;
     } catch (IOException e) {
-      report(Report.FAIL, IoFailures.describe(doing, file, e));
+      report.fail(IoFailures.describe(doing, file, e));
       return 1;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -160,8 +159,8 @@ public final class PeerRun {
   /** The file is in place: remember it as verified and say so. */
   private void placed(Placement placement, long length) {
     if (verified != null) verified.remember(placement.target(), config.contentDigest());
-    report(Report.PROGRESS, length);
-    report(Report.DONE, placement.target());
+    report.progress(length);
+    report.done(placement.target());
   }
 
   private static PieceStore fresh(Placement placement, Metainfo meta) throws IOException {
@@ -171,28 +170,5 @@ public final class PeerRun {
 
   private boolean digestMatches(Torrent torrent) {
     return config.contentDigest() == null || MessageDigest.isEqual(config.contentDigest(), torrent.contentDigest());
-  }
-
-  private void announceLoop(ScheduledExecutorService timer, Announcer announcer, String event) {
-    timer.execute(() -> {
-      int next;
-      String following = event;
-      try {
-        next = announcer.announce(event);
-        following = null;
-      } catch (IOException | RuntimeException e) {
-        LOG.log(System.Logger.Level.WARNING, "announce failed: " + e.getMessage());
-        next = 1;
-      }
-      String ev = following;
-      timer.schedule(() -> announceLoop(timer, announcer, ev), next, TimeUnit.SECONDS);
-    });
-  }
-
-  private void report(String kind, Object value) {
-    synchronized (out) {
-      out.println(kind + " " + String.valueOf(value).replace('\n', ' '));
-      out.flush();
-    }
   }
 }

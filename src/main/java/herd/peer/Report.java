@@ -1,13 +1,51 @@
 package herd.peer;
 
-/**
- * The lines a peer writes on stdout for herd, one event per line: {@code progress BYTES}, {@code done PATH},
- * {@code fail REASON}. Anything else a peer prints there is logged by herd and otherwise ignored.
- */
-public final class Report {
-  public static final String PROGRESS = "progress";
-  public static final String DONE = "done";
-  public static final String FAIL = "fail";
+import java.io.PrintStream;
+import java.nio.file.Path;
 
-  private Report() {}
+/**
+ * What a {@link PeerRun} tells whoever started it. A peer started by a push writes it on stdout for herd, one
+ * event per line ({@link #lines}): {@code progress BYTES}, {@code done PATH}, {@code fail REASON}. Anything else a
+ * peer prints there is logged by herd and otherwise ignored.
+ */
+public interface Report {
+  String PROGRESS = "progress";
+  String DONE = "done";
+  String FAIL = "fail";
+
+  /** How many bytes are verified so far. */
+  void progress(long bytes);
+
+  /** The content is in place at {@code target}. */
+  void done(Path target);
+
+  /** The run failed, for {@code reason}; nothing was placed. */
+  void fail(String reason);
+
+  /** Writes each event as a line on {@code out}. */
+  static Report lines(PrintStream out) {
+    return new Report() {
+      @Override
+      public void progress(long bytes) {
+        line(PROGRESS, bytes);
+      }
+
+      @Override
+      public void done(Path target) {
+        line(DONE, target);
+      }
+
+      @Override
+      public void fail(String reason) {
+        line(FAIL, reason);
+      }
+
+      private void line(String kind, Object value) {
+        synchronized (out) {
+          out.println(kind + " " + String.valueOf(value).replace('\n', ' '));
+          out.flush();
+        }
+      }
+    };
+  }
 }

@@ -10,6 +10,7 @@ import herd.metainfo.Hashing;
 import herd.metainfo.Metainfo;
 import herd.peer.PeerConfig;
 import herd.peer.PeerRun;
+import herd.peer.Report;
 import herd.swarm.Admission;
 import herd.swarm.PieceStore;
 import herd.swarm.RunCredentials;
@@ -254,7 +255,7 @@ class Aria2InteropTest {
       PrintStream out = new PrintStream(report, true, StandardCharsets.UTF_8);
       Thread t = new Thread(() -> {
         try {
-          exit.complete(new PeerRun(config, out).run(stop));
+          exit.complete(new PeerRun(config, Report.lines(out)).run(stop));
         } catch (Throwable e) {
           exit.completeExceptionally(e);
         }

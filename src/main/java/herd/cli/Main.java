@@ -36,6 +36,7 @@ public final class Main {
   static CommandLine commandLine(InputStream stdin) {
     CommandLine cmd = new CommandLine(new HerdCommand())
         .addSubcommand(new PushCommand(stdin))
+        .addSubcommand(new ServeCommand())
         .addSubcommand(new GetCommand())
         .addSubcommand(new TorrentCommand())
         .addSubcommand(new TrackerCommand())

@@ -4,6 +4,7 @@ import herd.swarm.Admission;
 import herd.swarm.PieceStore;
 import herd.swarm.Swarm;
 import herd.swarm.SwarmOptions;
+import herd.tracker.Pages;
 import herd.tracker.Tracker;
 import herd.tracker.TrackerOptions;
 import io.netty.channel.EventLoopGroup;
@@ -111,7 +112,7 @@ final class Endpoints implements AutoCloseable {
         int port = claim(next++);
         try {
           tracker = Tracker.start(group, new InetSocketAddress(address, port),
-              new TrackerOptions(trackerToken, seeder.port(), announceInterval, false));
+              new TrackerOptions(trackerToken, seeder.port(), announceInterval, false), Pages.NONE);
           tracker.add(store.metainfo().infoHash());
         } catch (BindException e) {
           if (ports.low() == 0) throw e;

@@ -27,29 +27,38 @@ import org.slf4j.LoggerFactory;
 @Sharable
 final class AnnounceHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   private static final Logger log = LoggerFactory.getLogger(AnnounceHandler.class);
+  private static final String TEXT = "text/plain";
 
   private final TrackerOptions options;
   private final Swarms swarms;
+  private final Pages pages;
 
-  AnnounceHandler(TrackerOptions options, Swarms swarms) {
+  AnnounceHandler(TrackerOptions options, Swarms swarms, Pages pages) {
     this.options = options;
     this.swarms = swarms;
+    this.pages = pages;
   }
 
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
     if (!req.decoderResult().isSuccess()) {
-      respond(ctx, req, HttpResponseStatus.BAD_REQUEST, text("bad request"), false);
+      respond(ctx, req, HttpResponseStatus.BAD_REQUEST, TEXT, text("bad request"), false);
       return;
     }
     int q = req.uri().indexOf('?');
     String path = q < 0 ? req.uri() : req.uri().substring(0, q);
-    if (!path.equals("/announce")) {
-      respond(ctx, req, HttpResponseStatus.NOT_FOUND, text("not found"), HttpUtil.isKeepAlive(req));
-    } else if (!req.method().equals(HttpMethod.GET)) {
-      respond(ctx, req, HttpResponseStatus.METHOD_NOT_ALLOWED, text("method not allowed"), HttpUtil.isKeepAlive(req));
+    boolean keepAlive = HttpUtil.isKeepAlive(req);
+    if (!req.method().equals(HttpMethod.GET)) {
+      respond(ctx, req, HttpResponseStatus.METHOD_NOT_ALLOWED, TEXT, text("method not allowed"), keepAlive);
+    } else if (path.equals("/announce")) {
+      respond(ctx, req, HttpResponseStatus.OK, TEXT, announce(ctx, req.uri()), keepAlive);
     } else {
-      respond(ctx, req, HttpResponseStatus.OK, announce(ctx, req.uri()), HttpUtil.isKeepAlive(req));
+      Pages.Page page = pages.get(path, q < 0 ? "" : req.uri().substring(q + 1), req.headers().get(HttpHeaderNames.HOST));
+      if (page == null) {
+        respond(ctx, req, HttpResponseStatus.NOT_FOUND, TEXT, text("not found"), keepAlive);
+      } else {
+        respond(ctx, req, HttpResponseStatus.valueOf(page.status()), page.contentType(), page.body(), keepAlive);
+      }
     }
   }
 
@@ -82,10 +91,10 @@ final class AnnounceHandler extends SimpleChannelInboundHandler<FullHttpRequest>
     }
   }
 
-  private static void respond(
-      ChannelHandlerContext ctx, FullHttpRequest req, HttpResponseStatus status, byte[] body, boolean keepAlive) {
+  private static void respond(ChannelHandlerContext ctx, FullHttpRequest req, HttpResponseStatus status, String contentType,
+      byte[] body, boolean keepAlive) {
     FullHttpResponse res = new DefaultFullHttpResponse(req.protocolVersion(), status, Unpooled.wrappedBuffer(body));
-    res.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain").setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+    res.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType).setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
     HttpUtil.setKeepAlive(res, keepAlive);
     ChannelFuture written = ctx.writeAndFlush(res);
     if (!keepAlive) written.addListener(ChannelFutureListener.CLOSE);

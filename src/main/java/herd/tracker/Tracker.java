@@ -57,12 +57,13 @@ public final class Tracker implements AutoCloseable {
   }
 
   /**
-   * Binds the tracker. {@code group} must be a NIO group and stays the caller's to shut down. A port in use fails
-   * with {@link java.net.BindException}, so that the caller can try another.
+   * Binds the tracker, which also serves {@code pages}. {@code group} must be a NIO group and stays the caller's to
+   * shut down. A port in use fails with {@link java.net.BindException}, so that the caller can try another.
    */
-  public static Tracker start(EventLoopGroup group, InetSocketAddress bind, TrackerOptions options) throws IOException {
+  public static Tracker start(EventLoopGroup group, InetSocketAddress bind, TrackerOptions options, Pages pages)
+      throws IOException {
     Swarms swarms = new Swarms(options.interval(), options.anyTorrent(), new Random());
-    AnnounceHandler handler = new AnnounceHandler(options, swarms);
+    AnnounceHandler handler = new AnnounceHandler(options, swarms, pages);
     ChannelGroup channels = new DefaultChannelGroup("tracker", group.next());
     ServerBootstrap bootstrap = new ServerBootstrap()
         .group(group)

@@ -17,6 +17,7 @@ import herd.swarm.RunCredentials;
 import herd.swarm.Swarm;
 import herd.swarm.SwarmOptions;
 import herd.swarm.Torrent;
+import herd.tracker.Pages;
 import herd.tracker.Tracker;
 import herd.tracker.TrackerOptions;
 import io.netty.channel.EventLoopGroup;
@@ -225,7 +226,7 @@ class Aria2InteropTest {
   }
 
   private Tracker tracker(Metainfo meta, int seederPort) throws IOException {
-    Tracker tracker = Tracker.start(group, loopback(0), new TrackerOptions(null, seederPort, ANNOUNCE_INTERVAL, false));
+    Tracker tracker = Tracker.start(group, loopback(0), new TrackerOptions(null, seederPort, ANNOUNCE_INTERVAL, false), Pages.NONE);
     tracker.add(meta.infoHash());
     closeLater.add(tracker);
     return tracker;

@@ -12,6 +12,7 @@ import herd.swarm.PieceStore;
 import herd.swarm.RunCredentials;
 import herd.swarm.Swarm;
 import herd.swarm.SwarmOptions;
+import herd.tracker.Pages;
 import herd.tracker.Tracker;
 import herd.tracker.TrackerOptions;
 import io.netty.channel.EventLoopGroup;
@@ -66,7 +67,7 @@ class PeerSwarmTest {
     seeder = Swarm.start(group, Admission.members(secret, tls), new InetSocketAddress("127.0.0.1", 0));
     seeder.add(seederStore, all, SwarmOptions.defaults());
     byte[] token = Admission.trackerToken(secret).getBytes(StandardCharsets.US_ASCII);
-    tracker = Tracker.start(group, new InetSocketAddress("127.0.0.1", 0), new TrackerOptions(token, seeder.port(), Duration.ofSeconds(1), false));
+    tracker = Tracker.start(group, new InetSocketAddress("127.0.0.1", 0), new TrackerOptions(token, seeder.port(), Duration.ofSeconds(1), false), Pages.NONE);
     tracker.add(meta.infoHash());
   }
 

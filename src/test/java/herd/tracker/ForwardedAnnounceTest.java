@@ -35,7 +35,7 @@ class ForwardedAnnounceTest {
   private static AnnounceHandler handler() {
     Swarms swarms = new Swarms(Duration.ofSeconds(30), false, new Random(1));
     swarms.add(HASH);
-    return new AnnounceHandler(new TrackerOptions(null, SEEDER_PORT, Duration.ofSeconds(30), false), swarms);
+    return new AnnounceHandler(new TrackerOptions(null, SEEDER_PORT, Duration.ofSeconds(30), false), swarms, Pages.NONE);
   }
 
   /** The compact peer list of the reply to peer {@code peer}'s announce, arriving from {@code from} at {@code to}. */

@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import bt.Bt;
+import bt.data.file.FileSystemStorage;
+import bt.runtime.BtClient;
+import bt.runtime.Config;
 import herd.metainfo.TorrentFile;
 import herd.serve.ServeOptions;
 import herd.serve.Server;
@@ -33,7 +37,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * herd serve, fetched from by standard clients nobody here wrote: aria2c and transmission-cli. Served on one of this
+ * herd serve, fetched from by clients nobody here wrote: aria2c, transmission-cli and the bt library. Served on one of this
  * machine's own non-loopback addresses: transmission refuses peers on 127.0.0.0/8 ("martian" addresses).
  */
 class ServeInteropTest {
@@ -80,6 +84,34 @@ class ServeInteropTest {
       Thread.sleep(100);
     }
     assertArrayEquals(v2, Files.readAllBytes(byTransmission.resolve("v2.bin")));
+  }
+
+  @Test
+  void theBtLibraryAnnouncesToHerdsTrackerAndDownloadsFromHerdServe() throws Exception {
+    byte[] data = file("lib/bt.bin", 4 * 1024 * 1024 + 9, 10);
+    start(null);
+    Path out = Files.createDirectories(dir.resolve("bt-out"));
+    int port = Clients.freePort();
+    Config config = new Config() {
+      @Override
+      public int getAcceptorPort() {
+        return port;
+      }
+
+      @Override
+      public InetAddress getAcceptorAddress() {
+        return ADDRESS;
+      }
+    };
+    // no DHT module on the class path: the only way to herd's seeder is herd's tracker
+    BtClient bt = Bt.client().config(config).storage(new FileSystemStorage(out))
+        .torrent(URI.create(url("/serve?lib/bt.bin")).toURL()).autoLoadModules().stopWhenDownloaded().build();
+    try {
+      bt.startAsync().get(90, TimeUnit.SECONDS);
+    } finally {
+      if (bt.isStarted()) bt.stop();
+    }
+    assertArrayEquals(data, Files.readAllBytes(out.resolve("bt.bin")));
   }
 
   @Test

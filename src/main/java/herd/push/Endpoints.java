@@ -107,7 +107,7 @@ final class Endpoints implements AutoCloseable {
       }
     }
     try {
-      seeder.add(store, all, SwarmOptions.defaults().withInitialSeeding());
+      seeder.add(store, all, SwarmOptions.defaults().with(SwarmOptions.Seeding.INITIAL));
       while (tracker == null) {
         int port = claim(next++);
         try {

@@ -114,7 +114,7 @@ public final class Server implements AutoCloseable {
       PieceStore store = PieceStore.openForReading(path, file.meta());
       BitSet all = new BitSet();
       all.set(0, file.meta().pieceCount());
-      s = new Shared(swarm.add(store, all, SwarmOptions.defaults()), store, 0);
+      s = new Shared(swarm.add(store, all, SwarmOptions.defaults().with(SwarmOptions.Seeding.SPARING)), store, 0);
       tracker.add(file.meta().infoHash());
     }
     shared.put(key, new Shared(s.torrent(), s.store(), s.files() + 1));

@@ -12,11 +12,14 @@ import java.util.Random;
  * The seeder's initial seeding (like BEP 16's super-seeding): its uplink is the scarce resource, so until every
  * piece has reached some peer, each peer is shown only a small window of pieces, chosen so that no piece is sent
  * twice while another has not been sent at all; the peers trade those among themselves. Once every piece is out,
- * everything is shown. Pure bookkeeping: no I/O, not thread-safe, peers are opaque keys.
+ * everything is shown. A sparing seeding ({@link SwarmOptions.Seeding#SPARING}) never shows a piece twice unless
+ * every peer it was shown to left without it: no piece is fetched from the seeder that a peer could have fetched
+ * from another. Pure bookkeeping: no I/O, not thread-safe, peers are opaque keys.
  */
 final class InitialSeeding {
   private final int pieceCount;
   private final int window;
+  private final boolean sparing;
   /** Every piece, in the random order they are first shown in; those before {@code cursor} were all shown. */
   private final List<Integer> order = new ArrayList<>();
   private final BitSet everShown = new BitSet();
@@ -25,9 +28,10 @@ final class InitialSeeding {
   private final Map<Object, BitSet> shown = new HashMap<>();
 
   /** @param window how many shown pieces a peer may lack at once */
-  InitialSeeding(int pieceCount, int window, Random random) {
+  InitialSeeding(int pieceCount, int window, boolean sparing, Random random) {
     this.pieceCount = pieceCount;
     this.window = window;
+    this.sparing = sparing;
     for (int i = 0; i < pieceCount; i++) order.add(i);
     Collections.shuffle(order, random);
   }
@@ -40,6 +44,18 @@ final class InitialSeeding {
   /** A peer has {@code piece} (it said so in a bitfield or a have). */
   void peerHas(int piece) {
     distributed.set(piece);
+  }
+
+  /** The last connected peer that had {@code piece} left: it is to be shown again. */
+  void lost(int piece) {
+    distributed.clear(piece);
+    unshow(piece);
+  }
+
+  /** Makes {@code piece} new again, to be shown to the next peer with room. */
+  private void unshow(int piece) {
+    everShown.clear(piece);
+    cursor = 0;
   }
 
   /**
@@ -57,7 +73,7 @@ final class InitialSeeding {
       int piece = order.get(i);
       if (!everShown.get(piece) && !peerHas.get(piece)) out.add(piece);
     }
-    for (int piece = distributed.nextClearBit(0); piece < pieceCount && out.size() < room;
+    for (int piece = distributed.nextClearBit(0); !sparing && piece < pieceCount && out.size() < room;
         piece = distributed.nextClearBit(piece + 1)) {
       if (everShown.get(piece) && !mine.get(piece) && !peerHas.get(piece)) out.add(piece);
     }
@@ -75,6 +91,11 @@ final class InitialSeeding {
   }
 
   void peerGone(Object peer) {
-    shown.remove(peer);
+    BitSet mine = shown.remove(peer);
+    if (!sparing || mine == null) return;
+    // what it was shown and left without, nobody else was shown: new again
+    mine.andNot(distributed);
+    for (BitSet other : shown.values()) mine.andNot(other);
+    for (int piece = mine.nextSetBit(0); piece >= 0; piece = mine.nextSetBit(piece + 1)) unshow(piece);
   }
 }

@@ -44,6 +44,11 @@ public final class PiecePicker {
     for (int i = pieces.nextSetBit(0); i >= 0; i = pieces.nextSetBit(i + 1)) availability[i]--;
   }
 
+  /** How many connected peers have {@code piece}. */
+  public int availability(int piece) {
+    return availability[piece];
+  }
+
   /** Whether a peer holding {@code pieces} has anything we lack. */
   public boolean interesting(BitSet pieces) {
     BitSet lacking = (BitSet) pieces.clone();

@@ -71,9 +71,10 @@ public final class Torrent {
       verifiedBytes.addAndGet(meta.pieceLength(i));
     }
     if (picker.complete()) completion.complete(null);
-    if (options.initialSeeding() && picker.complete() && meta.pieceCount() > 0) {
+    if (options.seeding() != SwarmOptions.Seeding.EVERYTHING && picker.complete() && meta.pieceCount() > 0) {
       int window = Math.max(2, 2 * options.pipeline() * Block.SIZE / meta.pieceLength());
-      seeding = new InitialSeeding(meta.pieceCount(), window, new Random());
+      boolean sparing = options.seeding() == SwarmOptions.Seeding.SPARING;
+      seeding = new InitialSeeding(meta.pieceCount(), window, sparing, new Random());
     }
   }
 
@@ -154,9 +155,25 @@ public final class Torrent {
     return peer;
   }
 
+  /** A peer left, its availability already taken out of the picker's counts. */
   void unregister(Peer peer) {
     peers.remove(peer);
-    if (seeding != null) seeding.peerGone(peer);
+    if (seeding == null) return;
+    seeding.peerGone(peer);
+    if (options.seeding() != SwarmOptions.Seeding.SPARING) return;
+    // pieces that only it had are the seeder's to show again
+    boolean lost = false;
+    for (int i = peer.has().nextSetBit(0); i >= 0; i = peer.has().nextSetBit(i + 1)) {
+      if (picker.availability(i) == 0) {
+        seeding.lost(i);
+        lost = true;
+      }
+    }
+    if (!lost) return;
+    for (Peer p : peers) {
+      p.show(seeding.show(p, p.has()));
+      p.link().flush();
+    }
   }
 
   /** Hangs up on every peer and fails whoever still waits for completion. */
@@ -189,15 +206,18 @@ public final class Torrent {
     uploadedBytes.addAndGet(bytes);
   }
 
-  /** The initial seeding under way, or null once every piece is out (or for any other torrent). */
+  /** The initial (or sparing) seeding under way, or null once every piece is out (or for any other torrent). */
   InitialSeeding seeding() {
     return seeding;
   }
 
-  /** A peer reported pieces: under initial seeding, show it more, or everything to everyone once all are out. */
+  /**
+   * A peer reported pieces: under initial seeding, show it more, or everything to everyone once all are out; under
+   * sparing seeding, only ever more.
+   */
   void peerReported(Peer peer) {
     if (seeding == null) return;
-    if (!seeding.done()) {
+    if (!seeding.done() || options.seeding() == SwarmOptions.Seeding.SPARING) {
       peer.show(seeding.show(peer, peer.has()));
       peer.link().flush();
       return;

@@ -97,6 +97,11 @@ final class Lab implements AutoCloseable {
     return Long.parseLong(Files.readString(counter).strip());
   }
 
+  /** Bytes this machine (the controller, 10.77.0.1) has sent to the hosts since the lab came up, forwarding aside. */
+  static long controllerSentBytes() throws IOException {
+    return Long.parseLong(Files.readString(Path.of("/sys/class/net/herdbr0/statistics/tx_bytes")).strip());
+  }
+
   /** How many logins {@code address}'s sshd has accepted since the lab came up. */
   long logins(String address) throws IOException {
     return sshdLog(address).lines().filter(l -> l.contains("Accepted publickey")).count();

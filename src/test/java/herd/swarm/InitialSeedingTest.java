@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class InitialSeedingTest {
   @Test
   void showsEachPeerAWindowOfPiecesNobodyElseWasShown() {
-    InitialSeeding s = new InitialSeeding(100, 4, new Random(1));
+    InitialSeeding s = new InitialSeeding(100, 4, false, new Random(1));
     Set<Integer> seen = new HashSet<>();
     for (String peer : List.of("a", "b", "c")) {
       List<Integer> shown = s.show(peer, new BitSet());
@@ -25,7 +25,7 @@ class InitialSeedingTest {
 
   @Test
   void showsMoreOnlyAsThePeerGetsWhatItWasShown() {
-    InitialSeeding s = new InitialSeeding(100, 2, new Random(2));
+    InitialSeeding s = new InitialSeeding(100, 2, false, new Random(2));
     BitSet has = new BitSet();
     List<Integer> first = s.show("a", has);
     assertEquals(List.of(), s.show("a", has));
@@ -36,7 +36,7 @@ class InitialSeedingTest {
 
   @Test
   void piecesShownToAPeerThatLeftAreShownToAnotherOnceAllWereShown() {
-    InitialSeeding s = new InitialSeeding(3, 3, new Random(3));
+    InitialSeeding s = new InitialSeeding(3, 3, false, new Random(3));
     List<Integer> toA = s.show("a", new BitSet());
     assertEquals(3, toA.size());
     s.peerGone("a");
@@ -45,7 +45,7 @@ class InitialSeedingTest {
 
   @Test
   void isDoneWhenEveryPieceReachedSomePeer() {
-    InitialSeeding s = new InitialSeeding(2, 2, new Random(4));
+    InitialSeeding s = new InitialSeeding(2, 2, false, new Random(4));
     s.show("a", new BitSet());
     s.peerHas(0);
     assertFalse(s.done());
@@ -55,9 +55,25 @@ class InitialSeedingTest {
 
   @Test
   void neverShowsAPeerWhatItHas() {
-    InitialSeeding s = new InitialSeeding(10, 10, new Random(5));
+    InitialSeeding s = new InitialSeeding(10, 10, false, new Random(5));
     BitSet has = new BitSet();
     has.set(0, 5);
     for (int p : s.show("a", has)) assertTrue(p >= 5);
+  }
+
+  @Test
+  void sparingNeverShowsAPieceTwiceUnlessEveryPeerShownItLeftWithoutIt() {
+    InitialSeeding s = new InitialSeeding(4, 2, true, new Random(6));
+    Object a = "a";
+    Object b = "b";
+    Object c = "c";
+    List<Integer> toA = s.show(a, new BitSet());
+    List<Integer> toB = s.show(b, new BitSet());
+    assertEquals(2, toA.size());
+    assertEquals(2, toB.size());
+    assertEquals(List.of(), s.show(c, new BitSet()), "shown twice while others fetch it");
+    s.peerHas(toA.get(0));
+    s.peerGone(a); // left with one of its two pieces, and without the other
+    assertEquals(List.of(toA.get(1)), s.show(c, new BitSet()));
   }
 }

@@ -48,7 +48,7 @@ class TorrentTest {
 
   @Test
   void aLeecherAsksAnUnchokingPeerForBlocksAndCompletesOnceEveryPieceChecksOut() throws IOException {
-    Torrent t = leecher(new SwarmOptions(8, 10, false));
+    Torrent t = leecher(new SwarmOptions(8, 10, SwarmOptions.Seeding.EVERYTHING));
     Link seeder = new Link("seeder");
     Peer peer = t.join(seeder, id(1), true);
     assertEquals(List.of(new Message.Unchoke()), seeder.sent, "nothing to show yet: only an unchoke");
@@ -75,7 +75,7 @@ class TorrentTest {
 
   @Test
   void aPeerWhoseBlocksFailTheHashIsDroppedAndNotLetBackIn() throws IOException {
-    Torrent t = leecher(new SwarmOptions(128, 10, false));
+    Torrent t = leecher(new SwarmOptions(128, 10, SwarmOptions.Seeding.EVERYTHING));
     Link liar = new Link("liar");
     Peer peer = t.join(liar, id(9), true);
     peer.received(new Message.Bitfield(Peer.toBytes(all(), PIECES)));
@@ -133,7 +133,7 @@ class TorrentTest {
     PieceStore store = PieceStore.openForReading(dir.resolve("source"), meta);
     stores.add(store);
     // a window of two pieces per peer
-    Torrent seeder = torrent(store, all(), new SwarmOptions(4, 10, true));
+    Torrent seeder = torrent(store, all(), new SwarmOptions(4, 10, SwarmOptions.Seeding.INITIAL));
     Link a = new Link("a");
     Link b = new Link("b");
     seeder.join(a, id(1), false);
@@ -144,6 +144,32 @@ class TorrentTest {
     assertEquals(2, shownA.size());
     assertEquals(2, shownB.size());
     assertTrue(shownA.stream().noneMatch(shownB::contains), "one piece shown to both: " + shownA + " " + shownB);
+  }
+
+  @Test
+  void aSparingSeederShowsOnlyWhatNoConnectedPeerHasAndShowsAgainWhatLeavesWithAPeer() throws IOException {
+    PieceStore store = PieceStore.openForReading(dir.resolve("source"), meta);
+    stores.add(store);
+    Torrent seeder = torrent(store, all(), new SwarmOptions(4, 10, SwarmOptions.Seeding.SPARING));
+    Link a = new Link("a");
+    Peer first = seeder.join(a, id(1), false);
+    // a fetches what it is shown, and is shown more, until it has everything
+    while (a.haves().size() < PIECES) {
+      for (int piece : a.haves()) first.received(new Message.Have(piece));
+    }
+    for (int piece : a.haves()) first.received(new Message.Have(piece));
+
+    Link b = new Link("b");
+    Peer second = seeder.join(b, id(2), false);
+    assertEquals(Set.of(), b.haves(), "shown pieces another peer has");
+    assertTrue(b.sent.stream().noneMatch(m -> m instanceof Message.Bitfield));
+
+    first.gone();
+    assertEquals(2, b.haves().size(), "pieces that left with a are not shown again, a window at a time");
+    for (int round = 0; round < PIECES && b.haves().size() < PIECES; round++) {
+      for (int piece : b.haves()) second.received(new Message.Have(piece));
+    }
+    assertEquals(Set.of(0, 1, 2, 3, 4), b.haves());
   }
 
   private Torrent leecher(SwarmOptions options) throws IOException {

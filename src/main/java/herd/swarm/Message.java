@@ -5,7 +5,7 @@ import io.netty.buffer.ByteBuf;
 /** The BitTorrent v1 peer wire messages (BEP 3) that herd speaks. */
 public sealed interface Message {
   int CHOKE = 0, UNCHOKE = 1, INTERESTED = 2, NOT_INTERESTED = 3, HAVE = 4, BITFIELD = 5, REQUEST = 6,
-      PIECE = 7, CANCEL = 8, PORT = 9;
+      PIECE = 7, CANCEL = 8, PORT = 9, EXTENDED = 20;
 
   /** Length prefix of zero. */
   record KeepAlive() implements Message {}
@@ -32,4 +32,10 @@ public sealed interface Message {
 
   /** DHT port (BEP 5); herd has no DHT and ignores it. */
   record Port(int port) implements Message {}
+
+  /**
+   * An extension protocol message (BEP 10). herd does not set the extension bit in its handshake, so it should get
+   * none; some clients (the bt library) send their extension handshake regardless, and herd ignores it.
+   */
+  record Extended() implements Message {}
 }

@@ -81,7 +81,7 @@ final class Peer {
       choked = true;
       dropOutstanding();
     }
-    // Interested, NotInterested, Cancel, Port, KeepAlive: nobody is choked and blocks are sent at once.
+    // Interested, NotInterested, Cancel, Port, Extended, KeepAlive: nobody is choked and blocks are sent at once.
   }
 
   private void onBitfield(byte[] bits) {

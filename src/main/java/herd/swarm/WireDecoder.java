@@ -96,6 +96,9 @@ public final class WireDecoder extends ByteToMessageDecoder {
       case Message.PORT:
         expect(id, payload, 2);
         return new Message.Port(in.readUnsignedShort());
+      case Message.EXTENDED:
+        in.skipBytes(payload);
+        return new Message.Extended();
       default:
         throw new WireException("unknown message id " + id);
     }

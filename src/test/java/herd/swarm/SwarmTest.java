@@ -125,7 +125,7 @@ class SwarmTest {
     bad.put("request beyond its piece", message(6, 0, meta.pieceLength() - 100, 16384));
     bad.put("oversized request", message(6, 0, 0, 1 << 20));
     bad.put("bitfield of the wrong size", ByteBuffer.allocate(5 + 9).putInt(10).put((byte) 5).array());
-    bad.put("unknown message id", ByteBuffer.allocate(5).putInt(1).put((byte) 20).array());
+    bad.put("unknown message id", ByteBuffer.allocate(5).putInt(1).put((byte) 21).array());
     bad.put("oversized length", ByteBuffer.allocate(5).putInt(1 << 30).put((byte) 7).array());
     bad.put("have beyond the file", ByteBuffer.allocate(9).putInt(5).put((byte) 4).putInt(pieces).array());
     for (Map.Entry<String, byte[]> e : bad.entrySet()) assertClosedAfter(seeder, meta, e.getValue(), e.getKey());

@@ -66,8 +66,21 @@ class WireCodecTest {
   }
 
   @Test
+  void anExtensionMessageIsSkippedAndTheNextOneDecoded() {
+    EmbeddedChannel in = new EmbeddedChannel(new WireDecoder(1024));
+    ByteBuf b = Unpooled.buffer();
+    new Handshake(new byte[20], new byte[20]).writeTo(b);
+    b.writeInt(6).writeByte(Message.EXTENDED).writeByte(0).writeBytes("d1:ei0ee".getBytes(), 0, 4);
+    b.writeInt(5).writeByte(Message.HAVE).writeInt(7);
+    in.writeInbound(b);
+    assertInstanceOf(Handshake.class, in.readInbound());
+    assertEquals(new Message.Extended(), in.readInbound());
+    assertEquals(new Message.Have(7), in.readInbound());
+  }
+
+  @Test
   void unknownMessageIdIsRefused() {
-    assertRefused(b -> b.writeInt(1).writeByte(20));
+    assertRefused(b -> b.writeInt(1).writeByte(21));
   }
 
   @Test

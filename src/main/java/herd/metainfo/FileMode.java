@@ -1,4 +1,4 @@
-package herd.peer;
+package herd.metainfo;
 
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.EnumSet;

@@ -7,18 +7,17 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
-import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.StreamSupport;
 
 /**
- * A directory's layout as a multi-file torrent holds it: its regular files and symbolic links (as links, never
- * followed; one pointing out of the tree is refused), in a fixed order so that the same tree always makes the same
- * torrent, and its empty directories, which a torrent cannot hold. Excluded names are left out with everything
- * below them.
+ * A directory as a multi-file torrent holds it: its regular files and symbolic links (as links, never followed; one
+ * pointing out of the tree is refused), in a fixed order so that the same tree always makes the same torrent, and the
+ * {@link Layout} a torrent cannot hold: permission bits, and directories, empty ones too. Excluded names are left out
+ * with everything below them.
  */
-public record Tree(List<FileEntry> files, List<List<String>> emptyDirs) {
+public record Tree(List<FileEntry> files, Layout layout) {
   /** What is left out unless the user says otherwise, as Murder does. */
   public static final List<String> DEFAULT_EXCLUDES = List.of(".git");
 
@@ -30,36 +29,40 @@ public record Tree(List<FileEntry> files, List<List<String>> emptyDirs) {
     if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) throw new IOException(root + " is not a directory");
     List<PathMatcher> matchers = excludes.stream().map(g -> FileSystems.getDefault().getPathMatcher("glob:" + g)).toList();
     List<FileEntry> files = new ArrayList<>();
-    List<List<String>> emptyDirs = new ArrayList<>();
-    walk(root, root, List.of(), matchers, files, emptyDirs);
-    return new Tree(List.copyOf(files), List.copyOf(emptyDirs));
+    List<Integer> modes = new ArrayList<>();
+    List<Layout.Dir> dirs = new ArrayList<>();
+    walk(root, root, List.of(), matchers, files, modes, dirs);
+    return new Tree(List.copyOf(files), new Layout(modes, dirs, mode(root)));
+  }
+
+  private static int mode(Path p) throws IOException {
+    return FileMode.toBits(Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS));
   }
 
   private static void walk(Path root, Path dir, List<String> at, List<PathMatcher> excludes, List<FileEntry> files,
-      List<List<String>> emptyDirs) throws IOException {
+      List<Integer> modes, List<Layout.Dir> dirs) throws IOException {
     List<Path> children;
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
       children = StreamSupport.stream(entries.spliterator(), false).sorted().toList();
     }
-    boolean empty = true;
     for (Path child : children) {
       Path relative = root.relativize(child);
       if (excludes.stream().anyMatch(m -> m.matches(child.getFileName()) || m.matches(relative))) continue;
-      empty = false;
       List<String> path = new ArrayList<>(at);
       path.add(child.getFileName().toString());
       if (Files.isSymbolicLink(child)) {
         files.add(link(child, relative, path));
       } else if (Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS)) {
-        walk(root, child, path, excludes, files, emptyDirs);
+        dirs.add(new Layout.Dir(path, mode(child)));
+        walk(root, child, path, excludes, files, modes, dirs);
       } else if (Files.isRegularFile(child, LinkOption.NOFOLLOW_LINKS)) {
-        boolean executable = Files.getPosixFilePermissions(child, LinkOption.NOFOLLOW_LINKS).contains(PosixFilePermission.OWNER_EXECUTE);
-        files.add(FileEntry.file(path, Files.size(child), executable));
+        int mode = mode(child);
+        files.add(FileEntry.file(path, Files.size(child), (mode & 0100) != 0));
+        modes.add(mode);
       } else {
         throw new IOException(relative + " is not a regular file, directory or symbolic link: --exclude it");
       }
     }
-    if (empty && !at.isEmpty()) emptyDirs.add(at);
   }
 
   private static FileEntry link(Path link, Path relative, List<String> path) throws IOException {

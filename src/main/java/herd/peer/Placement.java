@@ -1,5 +1,6 @@
 package herd.peer;
 
+import herd.metainfo.FileMode;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.OverlappingFileLockException;

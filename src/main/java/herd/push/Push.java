@@ -5,7 +5,7 @@ import herd.events.PushListener;
 import herd.hosts.HostSpec;
 import herd.metainfo.Hashing;
 import herd.metainfo.Metainfo;
-import herd.peer.FileMode;
+import herd.metainfo.FileMode;
 import herd.peer.PeerConfig;
 import herd.remote.Bastions;
 import herd.remote.RemoteException;

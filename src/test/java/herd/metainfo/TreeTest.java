@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import herd.bencode.Bencode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +33,10 @@ class TreeTest {
         FileEntry.file(List.of("b.txt"), 2, false),
         FileEntry.file(List.of("bin", "run"), 10, true),
         new FileEntry(List.of("current"), 0, false, List.of("bin", "run"))), tree.files());
-    assertEquals(List.of(List.of("var", "empty")), tree.emptyDirs());
+    assertEquals(List.of(0644, 0755), tree.layout().fileModes().stream().map(m -> m & 0755).toList());
+    assertEquals(List.of(List.of("bin"), List.of("var"), List.of("var", "empty")),
+        tree.layout().dirs().stream().map(Layout.Dir::path).toList());
+    assertEquals(tree.layout(), Layout.decode(Bencode.decodeDict(Bencode.encode(tree.layout().encode()))));
   }
 
   @Test
@@ -44,6 +48,8 @@ class TreeTest {
     Files.delete(root.resolve("passwd"));
     Files.createSymbolicLink(Files.createDirectories(root.resolve("d")).resolve("up"), Path.of("../../x"));
     assertThrows(IOException.class, () -> Tree.scan(root, List.of()));
-    assertEquals(0, Tree.scan(root, List.of("up")).files().size());
+    Tree withoutLink = Tree.scan(root, List.of("up"));
+    assertEquals(0, withoutLink.files().size());
+    assertEquals(List.of(new Layout.Dir(List.of("d"), withoutLink.layout().dirs().get(0).mode())), withoutLink.layout().dirs());
   }
 }

@@ -1,5 +1,6 @@
 package herd.peer;
 
+import herd.metainfo.FileMode;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

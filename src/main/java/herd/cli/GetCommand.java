@@ -1,6 +1,7 @@
 package herd.cli;
 
 import herd.bencode.BencodeException;
+import herd.metainfo.Layout;
 import herd.metainfo.TorrentFile;
 import herd.peer.PeerConfig;
 import herd.peer.PeerRun;
@@ -73,11 +74,9 @@ final class GetCommand implements Callable<Integer> {
     }
     if (bits < 0 || bits > 07777) throw new BadInputException("--mode must be octal permission bits, like 644: " + mode);
     TorrentFile torrent = torrent();
-    if (torrent.metainfo().multiFile()) {
-      throw new BadInputException(source + " is a directory (multi-file torrent): herd get places single files");
-    }
     PeerConfig config = new PeerConfig(torrent.metainfo().encodeInfo(), torrent.announce(),
-        Path.of(dest).toAbsolutePath().toString() + (dest.endsWith("/") ? "/" : ""), bits, null, null, null, null, false, null);
+        Path.of(dest).toAbsolutePath().toString() + (dest.endsWith("/") ? "/" : ""), bits, null, null, null, null, false, null,
+        torrent.metainfo().multiFile() ? Layout.of(torrent.metainfo()) : null, false);
     PrintWriter err = spec.commandLine().getErr();
     CompletableFuture<Void> stop = new CompletableFuture<>();
     if (timeout > 0) CompletableFuture.delayedExecutor(timeout, TimeUnit.SECONDS).execute(() -> stop.complete(null));

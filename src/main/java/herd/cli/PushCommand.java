@@ -3,6 +3,7 @@ package herd.cli;
 import herd.hosts.HostList;
 import herd.hosts.HostListException;
 import herd.hosts.HostSpec;
+import herd.metainfo.Tree;
 import herd.push.HostOutcome;
 import herd.push.InvalidPushException;
 import herd.push.PortRange;
@@ -54,11 +55,12 @@ final class PushCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "FILE", description = "The local file to push.")
+  @Parameters(index = "0", paramLabel = "FILE|DIR", description = "The local file, or directory, to push.")
   Path file;
 
   @Parameters(index = "1", paramLabel = "DEST",
-      description = "Absolute path on every host; an existing directory, or a path ending in /, receives the file under its own name.")
+      description = "Absolute path on every host. For a file, an existing directory or a path ending in / receives it "
+          + "under its own name. For a directory, DEST becomes that directory (its content, not the directory inside it).")
   String dest;
 
   @Parameters(index = "2", arity = "0..1", paramLabel = "HOSTS_FILE", description = "File listing the hosts, or - for stdin.")
@@ -66,6 +68,18 @@ final class PushCommand implements Callable<Integer> {
 
   @Option(names = "--hostlist", paramLabel = "H1,H2,...", description = "Comma-separated hosts instead of HOSTS_FILE.")
   String hostlist;
+
+  @Option(names = "--tag", paramLabel = "TAG", description = "Place the push at DEST/TAG, as Murder does (DEST/v42, say).")
+  String tag;
+
+  @Option(names = "--force",
+      description = "For a directory: replace a DEST that exists and is not empty (else that host fails). The old tree "
+          + "stays whole until the new one is complete, then the new one is renamed in.")
+  boolean force;
+
+  @Option(names = "--exclude", paramLabel = "PATTERN",
+      description = "For a directory: leave out names or paths below it matching this glob; repeatable (default: .git).")
+  List<String> excludes = new ArrayList<>(Tree.DEFAULT_EXCLUDES);
 
   @Option(names = {"-F", "--ssh-config"}, paramLabel = "FILE",
       description = "ssh_config file to resolve hosts with, as ssh -F; none for no file (default: ssh's own, ~/.ssh/config and /etc/ssh/ssh_config). "
@@ -176,8 +190,17 @@ final class PushCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new InvalidPushException("--port: " + e.getMessage());
     }
-    return new PushRequest(file, dest, hosts(), ssh, parallel, retry, ports, bindAddress(), sudo, remotePath,
-        Duration.ofSeconds(timeout), !noTls, fullCheck, jumps());
+    return new PushRequest(file, destination(), hosts(), ssh, parallel, retry, ports, bindAddress(), sudo, remotePath,
+        Duration.ofSeconds(timeout), !noTls, fullCheck, jumps(), excludes, force);
+  }
+
+  /** DEST, or DEST/TAG with --tag. */
+  private String destination() throws InvalidPushException {
+    if (tag == null) return dest;
+    if (tag.isEmpty() || tag.contains("/") || tag.equals(".") || tag.equals("..") || tag.indexOf('\0') >= 0) {
+      throw new InvalidPushException("--tag must be one path component: " + tag);
+    }
+    return (dest.endsWith("/") ? dest : dest + "/") + tag;
   }
 
   private List<HostSpec> jumps() throws InvalidPushException {

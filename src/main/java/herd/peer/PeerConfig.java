@@ -2,6 +2,7 @@ package herd.peer;
 
 import herd.bencode.Bencode;
 import herd.bencode.BencodeException;
+import herd.metainfo.Layout;
 import herd.metainfo.Metainfo;
 import herd.swarm.Admission;
 import herd.swarm.RunCredentials;
@@ -28,9 +29,11 @@ import javax.net.ssl.SSLException;
  * @param fullCheck whether to read and hash a DEST that already exists even if it is remembered as verified
  * @param seeder where this peer reaches herd's seeder, {@code host:port}, when the tracker does not hand it out (a
  *     host behind a bastion reaches it through a forward on its own loopback); null otherwise
+ * @param layout for a directory (a multi-file torrent), its permission bits and directories; null for one file
+ * @param force for a directory, whether a DEST that exists and is not empty is replaced rather than refused
  */
 public record PeerConfig(byte[] info, String trackerUrl, String dest, int mode, byte[] contentDigest, byte[] secret,
-    RunCredentials tls, String verifiedDir, boolean fullCheck, String seeder) {
+    RunCredentials tls, String verifiedDir, boolean fullCheck, String seeder, Layout layout, boolean force) {
   public String encodeLine() {
     Map<String, Object> d = new LinkedHashMap<>();
     d.put("info", info);
@@ -46,6 +49,8 @@ public record PeerConfig(byte[] info, String trackerUrl, String dest, int mode, 
     if (verifiedDir != null) d.put("verified", verifiedDir);
     if (fullCheck) d.put("full-check", 1);
     if (seeder != null) d.put("seeder", seeder);
+    if (layout != null) d.put("layout", layout.encode());
+    if (force) d.put("force", 1);
     return Base64.getEncoder().encodeToString(Bencode.encode(d));
   }
 
@@ -61,7 +66,8 @@ public record PeerConfig(byte[] info, String trackerUrl, String dest, int mode, 
       return new PeerConfig((byte[]) d.get("info"), string(d, "tracker"), string(d, "dest"),
           Math.toIntExact((Long) d.get("mode")), (byte[]) d.get("digest"), (byte[]) d.get("secret"), tls,
           d.containsKey("verified") ? string(d, "verified") : null, d.containsKey("full-check"),
-          d.containsKey("seeder") ? string(d, "seeder") : null);
+          d.containsKey("seeder") ? string(d, "seeder") : null,
+          d.get("layout") instanceof Map<?, ?> layout ? Layout.decode(layout) : null, d.containsKey("force"));
     } catch (IllegalArgumentException | ClassCastException | NullPointerException | ArithmeticException e) {
       throw new BencodeException("bad peer configuration: " + e);
     }

@@ -1,6 +1,7 @@
 package herd.peer;
 
 import herd.metainfo.Hashing;
+import herd.metainfo.Layout;
 import herd.metainfo.Metainfo;
 import herd.swarm.PieceStore;
 import herd.swarm.Swarm;
@@ -53,7 +54,7 @@ public final class PeerRun {
    */
   public int run(CompletableFuture<Void> stop) {
     Metainfo meta;
-    Placement placement;
+    Landing landing;
     try {
       meta = config.metainfo();
     } catch (RuntimeException e) {
@@ -61,7 +62,9 @@ public final class PeerRun {
       return 1;
     }
     try {
-      placement = Placement.prepare(config.dest(), meta.name());
+      landing = meta.multiFile()
+          ? TreePlacement.prepare(config.dest(), config.force(), meta, config.layout() != null ? config.layout() : Layout.of(meta))
+          : Placement.prepare(config.dest(), meta, config.mode());
     } catch (IOException | RuntimeException e) {
       report.fail(IoFailures.describe("cannot prepare " + config.dest(), Path.of(config.dest()), e));
       return 1;
@@ -69,21 +72,21 @@ public final class PeerRun {
     EventLoopGroup group = new NioEventLoopGroup(1, new DefaultThreadFactory("herd-peer-io", true));
     ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("herd-peer-timer", true));
     boolean placed = false;
-    PieceStore existing = alreadyInPlace(meta, placement);
+    PieceStore existing = landing instanceof Placement file ? alreadyInPlace(meta, file) : null;
     BitSet have = new BitSet();
     // what was being done to which file, for a failure's message
     String doing = "cannot create the temporary file";
-    Path file = placement.temp();
-    try (PieceStore store = existing != null ? existing : fresh(placement, meta)) {
+    Path file = landing.writing();
+    try (PieceStore store = existing != null ? existing : landing.create()) {
       doing = "cannot write the temporary file";
       if (existing != null) {
         // done before serving: a rerun's hosts report at once, without waiting for TLS and the swarm to start
         doing = "cannot set the permission bits";
-        file = placement.target();
-        placement.keep(config.mode());
+        file = landing.target();
+        ((Placement) landing).keep();
         doing = "cannot serve the file";
         placed = true;
-        placed(placement, meta.length());
+        placed(landing, meta.length());
         have.set(0, meta.pieceCount());
       }
       Swarm swarm = Swarm.start(group, config.admission(), new InetSocketAddress(0));
@@ -109,9 +112,9 @@ public final class PeerRun {
           }
           store.sync();
           doing = "cannot move the file into place";
-          placement.commit(config.mode());
+          landing.commit();
           placed = true;
-          placed(placement, meta.length());
+          placed(landing, meta.length());
         }
         stop.get();
         return 0;
@@ -128,7 +131,7 @@ public final class PeerRun {
       Thread.currentThread().interrupt();
       return 1;
     } finally {
-      if (!placed) placement.abandon();
+      if (!placed) landing.abandon();
       timer.shutdownNow();
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     }
@@ -156,16 +159,11 @@ public final class PeerRun {
     return null;
   }
 
-  /** The file is in place: remember it as verified and say so. */
-  private void placed(Placement placement, long length) {
-    if (verified != null) verified.remember(placement.target(), config.contentDigest());
+  /** The content is in place: remember a file as verified and say so. */
+  private void placed(Landing landing, long length) {
+    if (verified != null && landing instanceof Placement) verified.remember(landing.target(), config.contentDigest());
     report.progress(length);
-    report.done(placement.target());
-  }
-
-  private static PieceStore fresh(Placement placement, Metainfo meta) throws IOException {
-    placement.lockTemp();
-    return PieceStore.create(placement.temp(), meta);
+    report.done(landing.target());
   }
 
   private boolean digestMatches(Torrent torrent) {

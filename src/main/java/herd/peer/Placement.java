@@ -1,6 +1,8 @@
 package herd.peer;
 
 import herd.metainfo.FileMode;
+import herd.metainfo.Metainfo;
+import herd.swarm.PieceStore;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.OverlappingFileLockException;
@@ -24,7 +26,7 @@ import java.util.Set;
  * target only once complete, verified and on disk. While a peer writes its temporary file it holds a lock on it, so
  * that the temporary file of a peer that was killed (no lock) is recognised and removed by the next one.
  */
-final class Placement {
+final class Placement implements Landing {
   private static final System.Logger LOG = System.getLogger(Placement.class.getName());
   private static final String TEMP_INFIX = ".herd-";
   private static final String TEMP_SUFFIX = ".part";
@@ -33,18 +35,24 @@ final class Placement {
 
   private final Path target;
   private final Path temp;
+  private final Metainfo meta;
+  private final int mode;
   private FileChannel lock;
 
-  private Placement(Path target, Path temp) {
+  private Placement(Path target, Path temp, Metainfo meta, int mode) {
     this.target = target;
     this.temp = temp;
+    this.meta = meta;
+    this.mode = mode;
   }
 
   /**
-   * Resolves {@code dest} and creates missing parents. An existing directory, or a path ending in {@code /},
-   * means: inside that directory, as {@code name}.
+   * Resolves {@code dest} for the single-file torrent {@code meta}, to land with permission bits {@code mode}, and
+   * creates missing parents. An existing directory, or a path ending in {@code /}, means: inside that directory, under
+   * the torrent's name.
    */
-  static Placement prepare(String dest, String name) throws IOException {
+  static Placement prepare(String dest, Metainfo meta, int mode) throws IOException {
+    String name = meta.name();
     Path path = Path.of(dest);
     if (!path.isAbsolute()) throw new IOException("destination " + dest + " is not absolute");
     Path target = Files.isDirectory(path) || dest.endsWith("/") ? path.resolve(name) : path;
@@ -59,7 +67,7 @@ final class Placement {
     removeAbandoned(dir, prefix);
     byte[] random = new byte[6];
     new SecureRandom().nextBytes(random);
-    return new Placement(target, dir.resolve(prefix + HexFormat.of().formatHex(random) + TEMP_SUFFIX));
+    return new Placement(target, dir.resolve(prefix + HexFormat.of().formatHex(random) + TEMP_SUFFIX), meta, mode);
   }
 
   /**
@@ -67,7 +75,7 @@ final class Placement {
    * just before the rename, as rsync does: another local user must not read the content while it arrives), and locks
    * it for as long as this peer runs.
    */
-  void lockTemp() throws IOException {
+  private void lockTemp() throws IOException {
     lock = FileChannel.open(temp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), OWNER_ONLY);
     if (lock.tryLock() == null) throw new IOException("cannot lock " + temp);
   }
@@ -94,16 +102,25 @@ final class Placement {
     if (lock != null) lock.close();
   }
 
-  Path temp() {
+  @Override
+  public Path writing() {
     return temp;
   }
 
-  Path target() {
+  @Override
+  public Path target() {
     return target;
   }
 
+  @Override
+  public PieceStore create() throws IOException {
+    lockTemp();
+    return PieceStore.create(temp, meta);
+  }
+
   /** Makes the complete, synced temporary file the target, atomically, and syncs the directory entry. */
-  void commit(int mode) throws IOException {
+  @Override
+  public void commit() throws IOException {
     Files.setPosixFilePermissions(temp, FileMode.toPermissions(mode));
     Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     try (FileChannel d = FileChannel.open(target.getParent(), StandardOpenOption.READ)) {
@@ -113,14 +130,15 @@ final class Placement {
   }
 
   /** The target already holds the content: only its permission bits are brought in line. */
-  void keep(int mode) throws IOException {
+  void keep() throws IOException {
     if (!Files.getPosixFilePermissions(target).equals(FileMode.toPermissions(mode))) {
       Files.setPosixFilePermissions(target, FileMode.toPermissions(mode));
     }
   }
 
   /** Removes the temporary file, if any. */
-  void abandon() {
+  @Override
+  public void abandon() {
     try {
       Files.deleteIfExists(temp);
       unlock();

@@ -4,7 +4,10 @@ import herd.events.PushEvent;
 import herd.events.PushListener;
 import herd.hosts.HostSpec;
 import herd.metainfo.Hashing;
+import herd.metainfo.FileEntry;
+import herd.metainfo.Layout;
 import herd.metainfo.Metainfo;
+import herd.metainfo.Tree;
 import herd.metainfo.FileMode;
 import herd.peer.PeerConfig;
 import herd.remote.Bastions;
@@ -52,6 +55,8 @@ public final class Push {
   private byte[] peerJar;
   private byte[] info;
   private int mode;
+  /** The directory's permission bits and directories; null for a file. */
+  private Layout layout;
   private volatile Endpoints endpoints;
   private final byte[] secret = new byte[32];
   private byte[] contentDigest;
@@ -70,10 +75,11 @@ public final class Push {
     return new Push(request, listener).run();
   }
 
-  private PushResult run() throws IOException, InterruptedException {
+  private PushResult run() throws IOException, InterruptedException, InvalidPushException {
     long start = System.nanoTime();
     peerJar = PeerProgram.load();
-    long size = Files.size(request.file());
+    Tree tree = tree();
+    long size = tree != null ? tree.files().stream().mapToLong(FileEntry::length).sum() : Files.size(request.file());
     emit(new PushEvent.RunStarted(request.file().toString(), size, Hashing.pieceCountFor(size), request.hosts().size()));
     finished = new CountDownLatch(request.hosts().size());
     ExecutorService hostThreads = Executors.newCachedThreadPool(new DefaultThreadFactory("herd-host", true));
@@ -85,8 +91,11 @@ public final class Push {
     hosts.forEach(hostThreads::execute);
     EventLoopGroup group = new NioEventLoopGroup(2, new DefaultThreadFactory("herd-io", true));
     try {
-      Hashing.Hashed hashed = Hashing.hashFile(request.file());
+      Hashing.Hashed hashed = tree != null
+          ? PieceStore.hash(request.file(), request.file().toAbsolutePath().normalize().getFileName().toString(), tree.files())
+          : Hashing.hashFile(request.file());
       Metainfo meta = hashed.metainfo();
+      layout = tree != null ? tree.layout() : null;
       contentDigest = hashed.contentDigest();
       info = meta.encodeInfo();
       mode = FileMode.toBits(Files.getPosixFilePermissions(request.file()));
@@ -118,6 +127,16 @@ public final class Push {
     int done = (int) outcomes.stream().filter(HostOutcome::done).count();
     emit(new PushEvent.RunFinished(done, outcomes.size() - done, elapsed));
     return new PushResult(outcomes, elapsed);
+  }
+
+  /** The directory pushed, as its torrent holds it; null for a file. */
+  private Tree tree() throws IOException, InvalidPushException {
+    if (!Files.isDirectory(request.file())) return null;
+    try {
+      return Tree.scan(request.file(), request.excludes());
+    } catch (IOException e) {
+      throw new InvalidPushException("cannot push " + request.file() + ": " + e.getMessage());
+    }
   }
 
   // ---- for HostRun ----
@@ -170,7 +189,8 @@ public final class Push {
   private PeerConfig peerConfig(String tracker, String moreQuery, String seeder, String verifiedDir) {
     String url = "http://" + tracker + "/announce?token=" + Admission.trackerToken(secret) + moreQuery;
     return new PeerConfig(
-        info, url, request.dest(), mode, contentDigest, secret, tls, verifiedDir, request.fullCheck(), seeder);
+        info, url, request.dest(), mode, contentDigest, secret, tls, verifiedDir, request.fullCheck(), seeder, layout,
+        request.force());
   }
 
   private static String hostPort(InetSocketAddress a) {

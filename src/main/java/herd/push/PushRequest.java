@@ -1,6 +1,7 @@
 package herd.push;
 
 import herd.hosts.HostSpec;
+import herd.metainfo.Tree;
 import herd.remote.SshOptions;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -9,7 +10,8 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * One push: {@code file} to {@code dest} on every host.
+ * One push: {@code file} to {@code dest} on every host. A directory is pushed whole, as a multi-file torrent, and
+ * {@code dest} is then the directory it becomes on each host.
  *
  * @param parallel how many hosts may be connecting or transferring at once; hosts that are done keep serving
  *     without holding a slot
@@ -23,28 +25,36 @@ import java.util.List;
  * @param sudo whether the peer runs as root through {@code sudo -n} (the login user's cache still holds its jar)
  * @param jump the bastions every host is reached through, in order (as {@code ssh -J}); empty for each host's
  *     ProxyJump in the ssh config
+ * @param excludes for a directory, globs of names and paths below it to leave out
+ * @param force for a directory, whether a {@code dest} that exists and is not empty is replaced (else that host fails)
  */
 public record PushRequest(Path file, String dest, List<HostSpec> hosts, SshOptions ssh, int parallel, int retries,
     PortRange ports, InetAddress bind, boolean sudo, String remotePath, Duration timeout, boolean tls, boolean fullCheck,
-    List<HostSpec> jump) {
+    List<HostSpec> jump, List<String> excludes, boolean force) {
   public static final int DEFAULT_PARALLEL = 64;
   public static final String DEFAULT_REMOTE_PATH = "~/.cache/herd";
 
   public PushRequest {
     hosts = List.copyOf(hosts);
     jump = List.copyOf(jump);
+    excludes = List.copyOf(excludes);
   }
 
   /** A request with every option at its default. */
   public static PushRequest of(Path file, String dest, List<HostSpec> hosts) {
     return new PushRequest(file, dest, hosts, SshOptions.defaults(), DEFAULT_PARALLEL, 0, PortRange.ANY, null, false,
-        DEFAULT_REMOTE_PATH, Duration.ZERO, true, false, List.of());
+        DEFAULT_REMOTE_PATH, Duration.ZERO, true, false, List.of(), Tree.DEFAULT_EXCLUDES, false);
   }
 
   /** Checks everything that can be checked before connecting anywhere. */
   public void validate() throws InvalidPushException {
     if (!Files.exists(file)) throw new InvalidPushException("no such file: " + file);
-    if (!Files.isRegularFile(file)) throw new InvalidPushException("not a regular file: " + file);
+    if (!Files.isRegularFile(file) && !Files.isDirectory(file)) {
+      throw new InvalidPushException("not a regular file or a directory: " + file);
+    }
+    if (Files.isDirectory(file) && file.toAbsolutePath().normalize().getFileName() == null) {
+      throw new InvalidPushException("cannot push / itself");
+    }
     if (!Files.isReadable(file)) throw new InvalidPushException("cannot read " + file);
     if (!dest.startsWith("/")) throw new InvalidPushException("DEST must be an absolute path: " + dest);
     if (dest.indexOf('\0') >= 0 || dest.contains("\n")) throw new InvalidPushException("DEST has a control character");

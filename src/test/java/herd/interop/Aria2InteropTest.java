@@ -241,7 +241,7 @@ class Aria2InteropTest {
   }
 
   private RunningPeer peerRun(Metainfo meta, Tracker tracker, Path dest) {
-    RunningPeer peer = new RunningPeer(new PeerConfig(meta.encodeInfo(), announceUrl(tracker), dest.toString(), 0644, null, null, null, null, false, null));
+    RunningPeer peer = new RunningPeer(new PeerConfig(meta.encodeInfo(), announceUrl(tracker), dest.toString(), 0644, null, null, null, null, false, null, null, false));
     peers.add(peer);
     return peer;
   }

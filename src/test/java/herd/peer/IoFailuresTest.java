@@ -3,6 +3,7 @@ package herd.peer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import herd.metainfo.Metainfo;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
@@ -14,6 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Every host-side failure names the path and the OS's reason, not the path alone. */
 class IoFailuresTest {
+  private static final Metainfo APP = new Metainfo("app.bin", 16384, 0, new byte[0]);
+
   @TempDir Path dir;
 
   @Test
@@ -45,12 +48,12 @@ class IoFailuresTest {
     Path regular = Files.writeString(dir.resolve("regfile"), "x");
     // the JDK says only that the regular file exists
     String dest = regular + "/sub";
-    IOException e = assertThrows(IOException.class, () -> Placement.prepare(dest, "app.bin"));
+    IOException e = assertThrows(IOException.class, () -> Placement.prepare(dest, APP, 0644));
     assertEquals("cannot prepare " + dest + ": " + regular + ": Not a directory",
         IoFailures.describe("cannot prepare " + dest, Path.of(dest), e));
     // one level deeper the OS itself says it
     String deeper = regular + "/sub/app.bin";
-    e = assertThrows(IOException.class, () -> Placement.prepare(deeper, "app.bin"));
+    e = assertThrows(IOException.class, () -> Placement.prepare(deeper, APP, 0644));
     assertEquals("cannot prepare " + deeper + ": " + regular + "/sub: Not a directory",
         IoFailures.describe("cannot prepare " + deeper, Path.of(deeper), e));
   }

@@ -1,6 +1,5 @@
 package herd.peer;
 
-import herd.metainfo.FileMode;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -9,8 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import herd.bencode.BencodeException;
+import herd.metainfo.FileMode;
+import herd.metainfo.Layout;
 import herd.swarm.RunCredentials;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
 
@@ -20,7 +22,7 @@ class PeerConfigTest {
     RunCredentials tls = new RunCredentials("CERT".getBytes(StandardCharsets.US_ASCII), "KEY".getBytes(StandardCharsets.US_ASCII));
     PeerConfig c = new PeerConfig(new byte[] {0, 1, (byte) 0xff}, "http://[fe80::1%25eth0]:7000/announce?token=ab",
         "/srv/a b\u00e9", 0755, new byte[] {7}, new byte[] {9, 9}, tls, "/root/.cache/herd/verified", true,
-        "127.0.0.1:40123");
+        "127.0.0.1:40123", new Layout(List.of(0750), List.of(new Layout.Dir(List.of("d"), 0700)), 0755), true);
     String line = c.encodeLine();
     assertFalse(line.contains("\n"));
     PeerConfig back = PeerConfig.decodeLine(line);
@@ -35,8 +37,12 @@ class PeerConfigTest {
     assertEquals("/root/.cache/herd/verified", back.verifiedDir());
     assertTrue(back.fullCheck());
     assertEquals("127.0.0.1:40123", back.seeder());
-    PeerConfig bare = PeerConfig.decodeLine(new PeerConfig(new byte[0], "u", "/d", 0, null, null, null, null, false, null).encodeLine());
+    assertEquals(c.layout(), back.layout());
+    assertTrue(back.force());
+    PeerConfig bare = PeerConfig.decodeLine(new PeerConfig(new byte[0], "u", "/d", 0, null, null, null, null, false, null, null, false).encodeLine());
     assertNull(bare.secret());
+    assertNull(bare.layout());
+    assertFalse(bare.force());
     assertNull(bare.tls());
     assertNull(bare.verifiedDir());
     assertFalse(bare.fullCheck());

@@ -169,7 +169,7 @@ final class PushCommand implements Callable<Integer> {
     PushRequest request = request();
     ProgressRenderer renderer = new ProgressRenderer(err, Terminal.isTerminal(2), quiet);
     PushResult result = Push.run(request, renderer);
-    summarize(err, result);
+    summarize(err, request.dest(), result);
     return (result.allDone() ? ExitStatus.OK : ExitStatus.HOSTS_FAILED).code;
   }
 
@@ -257,7 +257,7 @@ final class PushCommand implements Callable<Integer> {
     }
   }
 
-  private void summarize(PrintWriter err, PushResult result) {
+  private void summarize(PrintWriter err, String dest, PushResult result) {
     List<HostOutcome> failed = result.failed();
     int done = result.hosts().size() - failed.size();
     if (!quiet || !failed.isEmpty()) {

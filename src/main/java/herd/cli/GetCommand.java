@@ -19,6 +19,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Help;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -59,6 +60,10 @@ final class GetCommand implements Callable<Integer> {
   @Option(names = "--timeout", paramLabel = "SECONDS", description = "Time allowed for the download; 0 means no limit.")
   int timeout;
 
+  @Option(names = "--limit-rate", paramLabel = "RATE", converter = RateConverter.class, showDefaultValue = Help.Visibility.NEVER,
+      description = "The most this host uploads and downloads in all, in bytes a second: 500k, 10m, 1g (KiB, MiB, GiB), like rsync's --bwlimit (default: no limit).")
+  long rateLimit;
+
   @Option(names = {"-v", "--verbose"}, description = "Log what happens, for debugging.")
   boolean verbose;
 
@@ -76,7 +81,7 @@ final class GetCommand implements Callable<Integer> {
     TorrentFile torrent = torrent();
     PeerConfig config = new PeerConfig(torrent.metainfo().encodeInfo(), torrent.announce(),
         Path.of(dest).toAbsolutePath().toString() + (dest.endsWith("/") ? "/" : ""), bits, null, null, null, null, false, null,
-        torrent.metainfo().multiFile() ? Layout.of(torrent.metainfo()) : null, false);
+        torrent.metainfo().multiFile() ? Layout.of(torrent.metainfo()) : null, false, rateLimit);
     PrintWriter err = spec.commandLine().getErr();
     CompletableFuture<Void> stop = new CompletableFuture<>();
     if (timeout > 0) CompletableFuture.delayedExecutor(timeout, TimeUnit.SECONDS).execute(() -> stop.complete(null));

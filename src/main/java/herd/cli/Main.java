@@ -48,6 +48,13 @@ public final class Main {
       c.getCommandSpec().exitCodeOnInvalidInput(ExitStatus.BAD_INPUT.code);
       c.getCommandSpec().exitCodeOnExecutionException(ExitStatus.ERROR.code);
     }
+    // one line, as for every other bad input, not the whole usage
+    cmd.setParameterExceptionHandler((e, args) -> {
+      PrintWriter err = e.getCommandLine().getErr();
+      err.println("herd: " + e.getMessage() + " (see " + e.getCommandLine().getCommandSpec().qualifiedName() + " --help)");
+      err.flush();
+      return e.getCommandLine().getCommandSpec().exitCodeOnInvalidInput();
+    });
     cmd.setExecutionExceptionHandler((e, commandLine, parsed) -> {
       PrintWriter err = commandLine.getErr();
       err.println("herd: " + message(e));

@@ -138,6 +138,10 @@ final class PushCommand implements Callable<Integer> {
   @Option(names = "--timeout", paramLabel = "SECONDS", description = "Time allowed for the whole run; 0 means no limit.")
   int timeout;
 
+  @Option(names = "--limit-rate", paramLabel = "RATE", converter = RateConverter.class, showDefaultValue = Help.Visibility.NEVER,
+      description = "The most each host uploads and downloads in all, and the seeder here uploads, in bytes a second: 500k, 10m, 1g (KiB, MiB, GiB), like rsync's --bwlimit (default: no limit).")
+  long rateLimit;
+
   @Option(names = "--no-tls",
       description = "Send the file between hosts unencrypted (peers still prove they belong to the run). Faster on slow CPUs.")
   boolean noTls;
@@ -191,7 +195,7 @@ final class PushCommand implements Callable<Integer> {
       throw new InvalidPushException("--port: " + e.getMessage());
     }
     return new PushRequest(file, destination(), hosts(), ssh, parallel, retry, ports, bindAddress(), sudo, remotePath,
-        Duration.ofSeconds(timeout), !noTls, fullCheck, jumps(), excludes, force);
+        Duration.ofSeconds(timeout), !noTls, fullCheck, jumps(), excludes, force, rateLimit);
   }
 
   /** DEST, or DEST/TAG with --tag. */

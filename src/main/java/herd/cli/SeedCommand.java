@@ -25,6 +25,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Help;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -55,6 +56,10 @@ final class SeedCommand implements Callable<Integer> {
   @Option(names = "--port", paramLabel = "PORT", description = "Port to accept peers on; 0 for any free port.")
   int port = 6881;
 
+  @Option(names = "--limit-rate", paramLabel = "RATE", converter = RateConverter.class, showDefaultValue = Help.Visibility.NEVER,
+      description = "The most the seeder uploads in all, in bytes a second: 500k, 10m, 1g (KiB, MiB, GiB), like rsync's --bwlimit (default: no limit).")
+  long rateLimit;
+
   @Option(names = {"-v", "--verbose"}, description = "Log what happens, for debugging.")
   boolean verbose;
 
@@ -65,7 +70,7 @@ final class SeedCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     EventLoopGroup group = new NioEventLoopGroup(1, new DefaultThreadFactory("herd-seed", true));
     ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("herd-announce", true));
-    try (PieceStore store = open(torrent); Swarm swarm = Swarm.start(group, Admission.open(), new InetSocketAddress(port))) {
+    try (PieceStore store = open(torrent); Swarm swarm = Swarm.start(group, Admission.open(), new InetSocketAddress(port), rateLimit)) {
       int pieces = torrent.metainfo().pieceCount();
       long bad = IntStream.range(0, pieces).parallel().filter(i -> store.verify(i) == null).count();
       if (bad > 0) throw new BadInputException(path + " does not match the torrent: " + bad + " of " + pieces + " pieces differ");

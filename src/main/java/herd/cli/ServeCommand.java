@@ -70,6 +70,10 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--scan-interval", paramLabel = "SECONDS", description = "How often DIR is scanned for changes.")
   int scanInterval = 1;
 
+  @Option(names = "--limit-rate", paramLabel = "RATE", converter = RateConverter.class, showDefaultValue = Help.Visibility.NEVER,
+      description = "The most the seeder uploads in all, in bytes a second: 500k, 10m, 1g (KiB, MiB, GiB), like rsync's --bwlimit (default: no limit).")
+  long rateLimit;
+
   @Option(names = {"-v", "--verbose"}, description = "Log what happens, for debugging.")
   boolean verbose;
 
@@ -91,7 +95,7 @@ final class ServeCommand implements Callable<Integer> {
     long started = System.nanoTime();
     try (Server server = Server.start(new ServeOptions(root, cache != null ? cache : defaultCache(root),
         new InetSocketAddress(address, port), peerPort, token, Duration.ofSeconds(settle), Duration.ofSeconds(scanInterval),
-        Duration.ofSeconds(30)))) {
+        Duration.ofSeconds(30), rateLimit))) {
       PrintWriter err = spec.commandLine().getErr();
       err.printf("herd: serving %s: %s, ready in %s; http://HOST:%d/serve?PATH, peers on port %d%n", root,
           server.firstScan(), Units.seconds(Duration.ofNanos(System.nanoTime() - started)), server.httpPort(), server.peerPort());

@@ -31,9 +31,11 @@ import javax.net.ssl.SSLException;
  *     host behind a bastion reaches it through a forward on its own loopback); null otherwise
  * @param layout for a directory (a multi-file torrent), its permission bits and directories; null for one file
  * @param force for a directory, whether a DEST that exists and is not empty is replaced rather than refused
+ * @param rateLimit the most bytes a second this peer uploads, and downloads, in all; 0 for no limit
  */
 public record PeerConfig(byte[] info, String trackerUrl, String dest, int mode, byte[] contentDigest, byte[] secret,
-    RunCredentials tls, String verifiedDir, boolean fullCheck, String seeder, Layout layout, boolean force) {
+    RunCredentials tls, String verifiedDir, boolean fullCheck, String seeder, Layout layout, boolean force,
+    long rateLimit) {
   public String encodeLine() {
     Map<String, Object> d = new LinkedHashMap<>();
     d.put("info", info);
@@ -51,6 +53,7 @@ public record PeerConfig(byte[] info, String trackerUrl, String dest, int mode, 
     if (seeder != null) d.put("seeder", seeder);
     if (layout != null) d.put("layout", layout.encode());
     if (force) d.put("force", 1);
+    if (rateLimit > 0) d.put("rate", rateLimit);
     return Base64.getEncoder().encodeToString(Bencode.encode(d));
   }
 
@@ -67,7 +70,8 @@ public record PeerConfig(byte[] info, String trackerUrl, String dest, int mode, 
           Math.toIntExact((Long) d.get("mode")), (byte[]) d.get("digest"), (byte[]) d.get("secret"), tls,
           d.containsKey("verified") ? string(d, "verified") : null, d.containsKey("full-check"),
           d.containsKey("seeder") ? string(d, "seeder") : null,
-          d.get("layout") instanceof Map<?, ?> layout ? Layout.decode(layout) : null, d.containsKey("force"));
+          d.get("layout") instanceof Map<?, ?> layout ? Layout.decode(layout) : null, d.containsKey("force"),
+          d.get("rate") instanceof Long rate ? rate : 0);
     } catch (IllegalArgumentException | ClassCastException | NullPointerException | ArithmeticException e) {
       throw new BencodeException("bad peer configuration: " + e);
     }

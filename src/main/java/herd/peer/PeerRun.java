@@ -89,7 +89,7 @@ public final class PeerRun {
         placed(landing, meta.length());
         have.set(0, meta.pieceCount());
       }
-      Swarm swarm = Swarm.start(group, config.admission(), new InetSocketAddress(0));
+      Swarm swarm = Swarm.start(group, config.admission(), new InetSocketAddress(0), config.rateLimit());
       try {
         Torrent torrent = swarm.add(store, have, SwarmOptions.defaults());
         Announcer announcer = new Announcer(config.trackerUrl(), config.seederAddress(), torrent, swarm.port());

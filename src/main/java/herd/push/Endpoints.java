@@ -35,11 +35,14 @@ final class Endpoints implements AutoCloseable {
   private final InetAddress bind;
   private final Set<InetAddress> bound = new HashSet<>();
   private Swarm seeder;
+  private final long rateLimit;
   private Tracker tracker;
   private boolean closed;
 
+  /** {@code rateLimit}: the most bytes a second the seeder uploads, 0 for no limit. */
   Endpoints(EventLoopGroup group, PieceStore store, Admission admission, byte[] trackerToken, Duration announceInterval,
-      PortRange ports, InetAddress bind) {
+      PortRange ports, InetAddress bind, long rateLimit) {
+    this.rateLimit = rateLimit;
     this.group = group;
     this.store = store;
     this.admission = admission;
@@ -101,7 +104,7 @@ final class Endpoints implements AutoCloseable {
     while (seeder == null) {
       int port = claim(next++);
       try {
-        seeder = Swarm.start(group, admission, new InetSocketAddress(address, port));
+        seeder = Swarm.start(group, admission, new InetSocketAddress(address, port), rateLimit);
       } catch (BindException e) {
         if (ports.low() == 0) throw e;
       }

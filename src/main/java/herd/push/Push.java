@@ -104,7 +104,8 @@ public final class Push {
       Admission admission = Admission.members(secret, tls);
       byte[] token = Admission.trackerToken(secret).getBytes(StandardCharsets.US_ASCII);
       try (PieceStore store = PieceStore.openForReading(request.file(), meta);
-          Endpoints listening = new Endpoints(group, store, admission, token, ANNOUNCE_INTERVAL, request.ports(), request.bind())) {
+          Endpoints listening = new Endpoints(group, store, admission, token, ANNOUNCE_INTERVAL, request.ports(), request.bind(),
+              request.rateLimit())) {
         endpoints = listening;
         serving.complete(null);
         if (request.timeout().isZero()) {
@@ -190,7 +191,7 @@ public final class Push {
     String url = "http://" + tracker + "/announce?token=" + Admission.trackerToken(secret) + moreQuery;
     return new PeerConfig(
         info, url, request.dest(), mode, contentDigest, secret, tls, verifiedDir, request.fullCheck(), seeder, layout,
-        request.force());
+        request.force(), request.rateLimit());
   }
 
   private static String hostPort(InetSocketAddress a) {

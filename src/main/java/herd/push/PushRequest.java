@@ -27,10 +27,12 @@ import java.util.List;
  *     ProxyJump in the ssh config
  * @param excludes for a directory, globs of names and paths below it to leave out
  * @param force for a directory, whether a {@code dest} that exists and is not empty is replaced (else that host fails)
+ * @param rateLimit the most bytes a second each host's peer, and the seeder here, upload in all, and the most each
+ *     peer downloads; 0 for no limit
  */
 public record PushRequest(Path file, String dest, List<HostSpec> hosts, SshOptions ssh, int parallel, int retries,
     PortRange ports, InetAddress bind, boolean sudo, String remotePath, Duration timeout, boolean tls, boolean fullCheck,
-    List<HostSpec> jump, List<String> excludes, boolean force) {
+    List<HostSpec> jump, List<String> excludes, boolean force, long rateLimit) {
   public static final int DEFAULT_PARALLEL = 64;
   public static final String DEFAULT_REMOTE_PATH = "~/.cache/herd";
 
@@ -43,7 +45,7 @@ public record PushRequest(Path file, String dest, List<HostSpec> hosts, SshOptio
   /** A request with every option at its default. */
   public static PushRequest of(Path file, String dest, List<HostSpec> hosts) {
     return new PushRequest(file, dest, hosts, SshOptions.defaults(), DEFAULT_PARALLEL, 0, PortRange.ANY, null, false,
-        DEFAULT_REMOTE_PATH, Duration.ZERO, true, false, List.of(), Tree.DEFAULT_EXCLUDES, false);
+        DEFAULT_REMOTE_PATH, Duration.ZERO, true, false, List.of(), Tree.DEFAULT_EXCLUDES, false, 0);
   }
 
   /** Checks everything that can be checked before connecting anywhere. */
@@ -62,6 +64,7 @@ public record PushRequest(Path file, String dest, List<HostSpec> hosts, SshOptio
     if (parallel < 1) throw new InvalidPushException("--parallel must be at least 1");
     if (retries < 0) throw new InvalidPushException("--retry must not be negative");
     if (timeout.isNegative()) throw new InvalidPushException("--timeout must not be negative");
+    if (rateLimit < 0) throw new InvalidPushException("--limit-rate must not be negative");
     if (ports.low() != 0 && ports.high() == ports.low()) {
       throw new InvalidPushException("--port needs a range of at least two ports (tracker and seeder)");
     }

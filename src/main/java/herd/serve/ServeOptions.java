@@ -16,6 +16,7 @@ import java.time.Duration;
  * @param settle how long a file must go unmodified before it is served: files still being written are not
  * @param scanInterval how often the tree is scanned for new, changed and deleted files
  * @param announceInterval how often clients are told to announce
+ * @param rateLimit the most bytes a second the seeder uploads in all; 0 for no limit
  */
 public record ServeOptions(Path root, Path cache, InetSocketAddress http, int peerPort, String token, Duration settle,
-    Duration scanInterval, Duration announceInterval) {}
+    Duration scanInterval, Duration announceInterval, long rateLimit) {}

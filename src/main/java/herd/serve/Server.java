@@ -54,7 +54,8 @@ public final class Server implements AutoCloseable {
     this.group = new NioEventLoopGroup(2, new DefaultThreadFactory("herd-serve", true));
     this.scanner = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("herd-scan", true));
     try {
-      this.swarm = Swarm.start(group, Admission.open(), new InetSocketAddress(options.http().getAddress(), options.peerPort()));
+      this.swarm = Swarm.start(group, Admission.open(),
+          new InetSocketAddress(options.http().getAddress(), options.peerPort()), options.rateLimit());
       byte[] token = options.token() == null ? null : options.token().getBytes(StandardCharsets.UTF_8);
       this.tracker = Tracker.start(group, options.http(),
           new TrackerOptions(token, swarm.port(), options.announceInterval(), false), this::page);

@@ -11,6 +11,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.traffic.GlobalTrafficShapingHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -36,14 +37,17 @@ public final class Swarm implements AutoCloseable {
 
   private final Admission admission;
   private final EventLoop loop;
+  /** Shapes every connection's traffic together, or null for no limit. */
+  private final GlobalTrafficShapingHandler shaper;
   private final ExecutorService hashers;
   private final Map<ByteBuffer, Torrent> torrents = new ConcurrentHashMap<>();
   /** The listening sockets: the first bound by {@link #start}, more by {@link #listenAlso}. */
   private final List<Channel> servers = new CopyOnWriteArrayList<>();
 
-  private Swarm(Admission admission, EventLoop loop) {
+  private Swarm(Admission admission, EventLoop loop, long bytesPerSecond) {
     this.admission = admission;
     this.loop = loop;
+    this.shaper = bytesPerSecond > 0 ? new GlobalTrafficShapingHandler(loop, bytesPerSecond, bytesPerSecond) : null;
     // threads start on the first piece to hash: a seeder never starts any
     this.hashers = Executors.newFixedThreadPool(
         Math.max(1, Runtime.getRuntime().availableProcessors() - 1), new DefaultThreadFactory("herd-hash", true));
@@ -51,10 +55,12 @@ public final class Swarm implements AutoCloseable {
 
   /**
    * Listens on {@code bind} (port 0 for any) for the peers {@code admission} lets in. All connections run on one
-   * loop of {@code group}.
+   * loop of {@code group}. With {@code bytesPerSecond} above 0, they upload at most that many bytes a second in all,
+   * and download at most as many.
    */
-  public static Swarm start(EventLoopGroup group, Admission admission, InetSocketAddress bind) throws IOException {
-    Swarm swarm = new Swarm(admission, group.next());
+  public static Swarm start(EventLoopGroup group, Admission admission, InetSocketAddress bind, long bytesPerSecond)
+      throws IOException {
+    Swarm swarm = new Swarm(admission, group.next(), bytesPerSecond);
     try {
       swarm.listenAlso(bind);
     } catch (IOException e) {
@@ -133,12 +139,14 @@ public final class Swarm implements AutoCloseable {
     for (Channel server : servers) server.close().syncUninterruptibly();
     for (Torrent t : torrents.values()) remove(t);
     hashers.shutdownNow();
+    if (shaper != null) shaper.release();
   }
 
   private ChannelInitializer<SocketChannel> initializer(Torrent outgoingFor) {
     return new ChannelInitializer<>() {
       @Override
       protected void initChannel(SocketChannel ch) throws SSLException {
+        if (shaper != null) ch.pipeline().addLast(shaper);
         if (admission.tls()) {
           ch.config().setAllocator(HeapAllocator.INSTANCE);
           ch.pipeline().addLast(admission.sslHandler(outgoingFor != null));

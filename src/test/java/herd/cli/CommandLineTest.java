@@ -95,6 +95,18 @@ class CommandLineTest {
   }
 
   @Test
+  void limitRateTakesBytesASecondWithKmgSuffixes() throws IOException {
+    RateConverter rate = new RateConverter();
+    assertEquals(512_000L, rate.convert("512000"));
+    assertEquals(500L << 10, rate.convert("500k"));
+    assertEquals(10L << 20, rate.convert("10M"));
+    assertEquals(1L << 30, rate.convert("1g"));
+    assertBadInput(run("", file().toString(), "/srv/x", "--hostlist", "a", "--limit-rate", "10q"),
+        "'10q' is not a rate: bytes a second, like 500k, 10m or 1g");
+    assertBadInput(run("", file().toString(), "/srv/x", "--hostlist", "a", "--limit-rate", "-1"), "is not a rate");
+  }
+
+  @Test
   void badJumpHost() throws IOException {
     assertBadInput(run("", file().toString(), "/srv/x", "--hostlist", "a", "-J", "bastion,u@@x"), "--jump entry 2");
   }

@@ -220,7 +220,7 @@ class Aria2InteropTest {
     closeLater.add(store);
     BitSet all = new BitSet();
     all.set(0, meta.pieceCount());
-    Swarm swarm = Swarm.start(group, admission, loopback(0));
+    Swarm swarm = Swarm.start(group, admission, loopback(0), 0);
     closeLater.add(swarm);
     return new Seeder(swarm, swarm.add(store, all, SwarmOptions.defaults()));
   }
@@ -241,7 +241,7 @@ class Aria2InteropTest {
   }
 
   private RunningPeer peerRun(Metainfo meta, Tracker tracker, Path dest) {
-    RunningPeer peer = new RunningPeer(new PeerConfig(meta.encodeInfo(), announceUrl(tracker), dest.toString(), 0644, null, null, null, null, false, null, null, false));
+    RunningPeer peer = new RunningPeer(new PeerConfig(meta.encodeInfo(), announceUrl(tracker), dest.toString(), 0644, null, null, null, null, false, null, null, false, 0));
     peers.add(peer);
     return peer;
   }

@@ -193,7 +193,7 @@ class ServeInteropTest {
 
   private void start(String token) throws IOException {
     server = Server.start(new ServeOptions(root, dir.resolve("cache"), new InetSocketAddress(ADDRESS, 0), 0, token,
-        Duration.ofSeconds(1), SCAN, Duration.ofSeconds(1)));
+        Duration.ofSeconds(1), SCAN, Duration.ofSeconds(1), 0));
   }
 
   /** Writes random bytes to {@code relpath}, last modified {@code secondsAgo}. */

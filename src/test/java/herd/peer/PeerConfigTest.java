@@ -22,7 +22,7 @@ class PeerConfigTest {
     RunCredentials tls = new RunCredentials("CERT".getBytes(StandardCharsets.US_ASCII), "KEY".getBytes(StandardCharsets.US_ASCII));
     PeerConfig c = new PeerConfig(new byte[] {0, 1, (byte) 0xff}, "http://[fe80::1%25eth0]:7000/announce?token=ab",
         "/srv/a b\u00e9", 0755, new byte[] {7}, new byte[] {9, 9}, tls, "/root/.cache/herd/verified", true,
-        "127.0.0.1:40123", new Layout(List.of(0750), List.of(new Layout.Dir(List.of("d"), 0700)), 0755), true);
+        "127.0.0.1:40123", new Layout(List.of(0750), List.of(new Layout.Dir(List.of("d"), 0700)), 0755), true, 10L << 20);
     String line = c.encodeLine();
     assertFalse(line.contains("\n"));
     PeerConfig back = PeerConfig.decodeLine(line);
@@ -39,7 +39,8 @@ class PeerConfigTest {
     assertEquals("127.0.0.1:40123", back.seeder());
     assertEquals(c.layout(), back.layout());
     assertTrue(back.force());
-    PeerConfig bare = PeerConfig.decodeLine(new PeerConfig(new byte[0], "u", "/d", 0, null, null, null, null, false, null, null, false).encodeLine());
+    assertEquals(10L << 20, back.rateLimit());
+    PeerConfig bare = PeerConfig.decodeLine(new PeerConfig(new byte[0], "u", "/d", 0, null, null, null, null, false, null, null, false, 0).encodeLine());
     assertNull(bare.secret());
     assertNull(bare.layout());
     assertFalse(bare.force());

@@ -64,7 +64,7 @@ class PeerSwarmTest {
     all.set(0, meta.pieceCount());
     new Random().nextBytes(secret);
     tls = RunCredentials.generate();
-    seeder = Swarm.start(group, Admission.members(secret, tls), new InetSocketAddress("127.0.0.1", 0));
+    seeder = Swarm.start(group, Admission.members(secret, tls), new InetSocketAddress("127.0.0.1", 0), 0);
     seeder.add(seederStore, all, SwarmOptions.defaults());
     byte[] token = Admission.trackerToken(secret).getBytes(StandardCharsets.US_ASCII);
     tracker = Tracker.start(group, new InetSocketAddress("127.0.0.1", 0), new TrackerOptions(token, seeder.port(), Duration.ofSeconds(1), false), Pages.NONE);
@@ -195,7 +195,7 @@ class PeerSwarmTest {
     Files.writeString(dest, "old content");
     byte[] wrong = contentDigest.clone();
     wrong[0] ^= 1;
-    Running p = new Running(new PeerConfig(meta.encodeInfo(), url(), dest.toString(), 0644, wrong, secret, tls, null, false, null, null, false));
+    Running p = new Running(new PeerConfig(meta.encodeInfo(), url(), dest.toString(), 0644, wrong, secret, tls, null, false, null, null, false, 0));
     assertEquals(1, p.status.get(30, TimeUnit.SECONDS), p.output());
     assertTrue(p.output().contains("fail every piece verified, yet the file's SHA-256 content digest differs"), p.output());
     assertEquals("old content", Files.readString(dest));
@@ -210,7 +210,7 @@ class PeerSwarmTest {
     String forwardedUrl = url() + "&ip=127.0.0.1";
     Path dest = Files.createDirectories(dir.resolve("behind")).resolve("app.bin");
     Running p = new Running(new PeerConfig(meta.encodeInfo(), forwardedUrl, dest.toString(), 0644, contentDigest, secret,
-        tls, null, false, "127.0.0.1:" + seeder.port(), null, false));
+        tls, null, false, "127.0.0.1:" + seeder.port(), null, false, 0));
     p.awaitDoneAndStop();
     assertArrayEquals(Files.readAllBytes(source), Files.readAllBytes(dest));
   }
@@ -220,7 +220,7 @@ class PeerSwarmTest {
   }
 
   private PeerConfig config(String dest, int mode, boolean fullCheck) throws Exception {
-    return new PeerConfig(meta.encodeInfo(), url(), dest, mode, contentDigest, secret, tls, dir.resolve("verified").toString(), fullCheck, null, null, false);
+    return new PeerConfig(meta.encodeInfo(), url(), dest, mode, contentDigest, secret, tls, dir.resolve("verified").toString(), fullCheck, null, null, false, 0);
   }
 
   private String url() {

@@ -172,7 +172,7 @@ class SwarmTest {
     Path b = Files.write(dir.resolve("b.bin"), new byte[2 * 1024 * 1024 + 7]);
     Metainfo metaA = Hashing.hashFile(a).metainfo();
     Metainfo metaB = Hashing.hashFile(b).metainfo();
-    Swarm server = Swarm.start(group, Admission.open(), loopback(0));
+    Swarm server = Swarm.start(group, Admission.open(), loopback(0), 0);
     closeLater.add(0, server);
     BitSet all = new BitSet();
     all.set(0, Math.max(metaA.pieceCount(), metaB.pieceCount()));
@@ -198,6 +198,27 @@ class SwarmTest {
     assertClosedAfter(server.port(), metaB, new byte[0], "handshake for a removed torrent");
     Metainfo unknown = new Metainfo("unknown", metaA.pieceLength(), metaA.length(), new byte[metaA.pieceCount() * 20]);
     assertClosedAfter(server.port(), unknown, new byte[0], "handshake for an unknown torrent");
+  }
+
+  @Test
+  void aRateLimitedSeederSendsNoFasterThanItsLimit() throws Exception {
+    Path source = randomFile("source.bin", 3 * 1024 * 1024);
+    Metainfo meta = Hashing.hashFile(source).metainfo();
+    Swarm limited = Swarm.start(group, Admission.open(), loopback(0), 1024 * 1024);
+    closeLater.add(0, limited);
+    PieceStore store = PieceStore.openForReading(source, meta);
+    closeLater.add(store);
+    BitSet all = new BitSet();
+    all.set(0, meta.pieceCount());
+    limited.add(store, all, SwarmOptions.defaults());
+    Torrent peer = peer(meta, dir.resolve("out"));
+    long start = System.nanoTime();
+    peer.connect(loopback(limited.port()));
+    peer.completion().get(60, TimeUnit.SECONDS);
+    long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    // a lower bound only: a busy machine can make it slower, never faster
+    assertTrue(millis >= 1500, "3 MiB at 1 MiB/s took " + millis + " ms");
+    assertArrayEquals(Files.readAllBytes(source), Files.readAllBytes(dir.resolve("out")));
   }
 
   @Test
@@ -266,7 +287,7 @@ class SwarmTest {
   }
 
   private Torrent start(PieceStore store, BitSet have, Admission admission, SwarmOptions options) throws Exception {
-    Swarm s = Swarm.start(group, admission, new InetSocketAddress("127.0.0.1", 0));
+    Swarm s = Swarm.start(group, admission, new InetSocketAddress("127.0.0.1", 0), 0);
     closeLater.add(0, store);
     closeLater.add(0, s);
     Torrent t = s.add(store, have, options);

@@ -57,6 +57,9 @@ final class GetCommand implements Callable<Integer> {
   @Option(names = "--mode", paramLabel = "OCTAL", description = "Permission bits of the placed file.")
   String mode = "644";
 
+  @Option(names = "--force", description = "For a directory: replace a DEST that exists and is not empty.")
+  boolean force;
+
   @Option(names = "--timeout", paramLabel = "SECONDS", description = "Time allowed for the download; 0 means no limit.")
   int timeout;
 
@@ -81,7 +84,7 @@ final class GetCommand implements Callable<Integer> {
     TorrentFile torrent = torrent();
     PeerConfig config = new PeerConfig(torrent.metainfo().encodeInfo(), torrent.announce(),
         Path.of(dest).toAbsolutePath().toString() + (dest.endsWith("/") ? "/" : ""), bits, null, null, null, null, false, null,
-        torrent.metainfo().multiFile() ? Layout.of(torrent.metainfo()) : null, false, rateLimit);
+        torrent.metainfo().multiFile() ? Layout.of(torrent.metainfo()) : null, force, rateLimit);
     PrintWriter err = spec.commandLine().getErr();
     CompletableFuture<Void> stop = new CompletableFuture<>();
     if (timeout > 0) CompletableFuture.delayedExecutor(timeout, TimeUnit.SECONDS).execute(() -> stop.complete(null));

@@ -7,7 +7,7 @@ import herd.peer.Report;
 import herd.remote.PeerJar;
 import herd.remote.RemoteException;
 import herd.remote.RemoteProcess;
-import herd.remote.RemoteSession;
+import herd.remote.RemoteHost;
 import herd.remote.Shell;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -43,7 +43,7 @@ final class HostRun implements Runnable {
   private final HostSpec host;
   private final Push run;
   private final AtomicReference<HostOutcome> outcome = new AtomicReference<>();
-  private volatile RemoteSession session;
+  private volatile RemoteHost session;
   private int attempts;
 
   HostRun(HostSpec host, Push run) {
@@ -89,7 +89,7 @@ final class HostRun implements Runnable {
     run.slots().acquire();
     boolean holding = true;
     try {
-      session = run.bastions().connect(host, run.request().jump(), run.request().ssh(), attempts);
+      session = run.connector().connect(host, attempts);
       if (outcome.get() != null) return; // aborted while connecting
       PeerJar jar = session.ensureJar(run.peerJar(), run.request().remotePath());
       run.awaitServing();
@@ -163,7 +163,7 @@ final class HostRun implements Runnable {
    * announces and fetches from the seeder through reverse forwards on its SSH connection, and names its own address
    * to the tracker; the other hosts reach it there directly.
    */
-  private PeerConfig peerConfig(RemoteSession session, String verifiedDir) throws RemoteException {
+  private PeerConfig peerConfig(RemoteHost session, String verifiedDir) throws RemoteException {
     if (!session.tunneled()) return run.peerConfig(session.localAddress(), verifiedDir);
     Endpoints.Here here = run.forwardTargets();
     InetSocketAddress tracker = session.forwardHere(here.tracker());
@@ -189,7 +189,7 @@ final class HostRun implements Runnable {
   }
 
   private void closeSession() {
-    RemoteSession s = session;
+    RemoteHost s = session;
     if (s != null) s.close();
   }
 }

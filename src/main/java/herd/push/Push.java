@@ -10,7 +10,6 @@ import herd.metainfo.Metainfo;
 import herd.metainfo.Tree;
 import herd.metainfo.FileMode;
 import herd.peer.PeerConfig;
-import herd.remote.Bastions;
 import herd.remote.RemoteException;
 import herd.swarm.Admission;
 import herd.swarm.PieceStore;
@@ -48,11 +47,11 @@ public final class Push {
   private final PushRequest request;
   private final PushListener listener;
   private final Semaphore slots;
-  private Bastions bastions;
+  private final Connector connector;
   private final CountDownLatch end = new CountDownLatch(1);
   private final CompletableFuture<Void> serving = new CompletableFuture<>();
   private CountDownLatch finished;
-  private byte[] peerJar;
+  private final byte[] peerJar;
   private byte[] info;
   private int mode;
   /** The directory's permission bits and directories; null for a file. */
@@ -62,9 +61,11 @@ public final class Push {
   private byte[] contentDigest;
   private RunCredentials tls;
 
-  private Push(PushRequest request, PushListener listener) {
+  private Push(PushRequest request, PushListener listener, Connector connector, byte[] peerJar) {
     this.request = request;
     this.listener = listener;
+    this.connector = connector;
+    this.peerJar = peerJar;
     this.slots = new Semaphore(request.parallel());
   }
 
@@ -72,18 +73,27 @@ public final class Push {
   public static PushResult run(PushRequest request, PushListener listener)
       throws InvalidPushException, IOException, InterruptedException {
     request.validate();
-    return new Push(request, listener).run();
+    return run(request, listener, Connector.ssh(request), PeerProgram.load());
+  }
+
+  /**
+   * Runs a valid {@code request} to the end, reaching hosts through {@code connector}, which it closes, and giving
+   * them {@code peerJar} to run.
+   */
+  static PushResult run(PushRequest request, PushListener listener, Connector connector, byte[] peerJar)
+      throws InvalidPushException, IOException, InterruptedException {
+    try (connector) {
+      return new Push(request, listener, connector, peerJar).run();
+    }
   }
 
   private PushResult run() throws IOException, InterruptedException, InvalidPushException {
     long start = System.nanoTime();
-    peerJar = PeerProgram.load();
     Tree tree = tree();
     long size = tree != null ? tree.files().stream().mapToLong(FileEntry::length).sum() : Files.size(request.file());
     emit(new PushEvent.RunStarted(request.file().toString(), size, Hashing.pieceCountFor(size), request.hosts().size()));
     finished = new CountDownLatch(request.hosts().size());
     ExecutorService hostThreads = Executors.newCachedThreadPool(new DefaultThreadFactory("herd-host", true));
-    bastions = new Bastions(request.ssh());
     List<HostRun> hosts = new ArrayList<>();
     for (HostSpec h : request.hosts()) hosts.add(new HostRun(h, this));
     // hosts connect and check Java and the peer program while the file is hashed; they start their peers once
@@ -120,7 +130,6 @@ public final class Push {
       serving.completeExceptionally(new IOException("the run ended before the seeder was up")); // once it was, a no-op
       hostThreads.shutdown();
       if (!hostThreads.awaitTermination(30, TimeUnit.SECONDS)) hostThreads.shutdownNow();
-      bastions.close();
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
     Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
@@ -158,8 +167,8 @@ public final class Push {
     return peerJar;
   }
 
-  Bastions bastions() {
-    return bastions;
+  Connector connector() {
+    return connector;
   }
 
   /**

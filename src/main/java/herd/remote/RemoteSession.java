@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * the peer with {@link #javaPath()} to run that same java. Use one thread per session for these calls; a {@link
  * RemoteProcess}'s streams may be used from other threads.
  */
-public final class RemoteSession implements AutoCloseable {
+public final class RemoteSession implements RemoteHost {
   private static final Logger log = LoggerFactory.getLogger(RemoteSession.class);
   private static final int MIN_JAVA = 17;
   private static final long CLOSE_WAIT_SECONDS = 30;
@@ -188,6 +188,7 @@ public final class RemoteSession implements AutoCloseable {
   }
 
   /** The user this session logged in as. */
+  @Override
   public String user() {
     return user;
   }
@@ -196,11 +197,13 @@ public final class RemoteSession implements AutoCloseable {
    * The local address of this connection's socket: the address the host reaches this machine at. Null for a host
    * reached through a bastion, which may not reach this machine at all.
    */
+  @Override
   public InetAddress localAddress() {
     return client.getLocalAddress();
   }
 
   /** True if this host was reached through a bastion. */
+  @Override
   public boolean tunneled() {
     return tunnel != null;
   }
@@ -213,6 +216,7 @@ public final class RemoteSession implements AutoCloseable {
    * The host's own address on this connection, as its sshd sees it: the third field of {@code $SSH_CONNECTION}. For a
    * host behind a bastion, the address the bastion reached it at.
    */
+  @Override
   public InetAddress ownAddress() throws RemoteException {
     String said = run("echo \"$SSH_CONNECTION\"", "reading $SSH_CONNECTION").strip();
     String[] fields = said.split(" ");
@@ -232,6 +236,7 @@ public final class RemoteSession implements AutoCloseable {
    * connection made there back over this SSH connection to {@code target} on this machine (a reverse forward, as
    * {@code ssh -R 0:target}). Returns that address on the host. It lasts until this session closes.
    */
+  @Override
   public InetSocketAddress forwardHere(InetSocketAddress target) throws RemoteException {
     try {
       Forward bound = client.getRemotePortForwarder()
@@ -255,6 +260,7 @@ public final class RemoteSession implements AutoCloseable {
   }
 
   /** The absolute path of the java that {@link #javaVersion()} checks (checking it first if not yet done). */
+  @Override
   public synchronized String javaPath() throws RemoteException {
     javaVersion();
     return javaProbe.javaPath();
@@ -269,6 +275,7 @@ public final class RemoteSession implements AutoCloseable {
    * host fails with UNSAFE and nothing is uploaded or run. The same round trip checks java, failing as {@link
    * #javaVersion()} does before any upload. The returned path has no symbolic links.
    */
+  @Override
   public synchronized PeerJar ensureJar(byte[] jar, String remoteDir) throws RemoteException {
     String sha256 = HexFormat.of().formatHex(sha256(jar));
     String name = "herd-peer-" + sha256.substring(0, 16) + ".jar";
@@ -341,9 +348,10 @@ public final class RemoteSession implements AutoCloseable {
    * Starts {@code command}; closing the returned process closes its channel. Use {@link Shell#quote(String)} for
    * arguments.
    */
+  @Override
   public RemoteProcess start(String command) throws RemoteException {
     try {
-      return new RemoteProcess(exec(command));
+      return new SshProcess(exec(command));
     } catch (IOException e) {
       throw failure("starting `" + command + "`", e);
     }

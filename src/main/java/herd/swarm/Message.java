@@ -35,7 +35,8 @@ public sealed interface Message {
 
   /**
    * An extension protocol message (BEP 10). herd does not set the extension bit in its handshake, so it should get
-   * none; some clients (the bt library) send their extension handshake regardless, and herd ignores it.
+   * none; some clients (the bt library) send their extension handshake regardless, and herd skips its {@code length}
+   * payload bytes.
    */
-  record Extended() implements Message {}
+  record Extended(int length) implements Message {}
 }

@@ -98,7 +98,7 @@ public final class WireDecoder extends ByteToMessageDecoder {
         return new Message.Port(in.readUnsignedShort());
       case Message.EXTENDED:
         in.skipBytes(payload);
-        return new Message.Extended();
+        return new Message.Extended(payload);
       default:
         throw new WireException("unknown message id " + id);
     }

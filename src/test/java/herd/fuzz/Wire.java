@@ -129,17 +129,24 @@ final class Wire {
     }
   }
 
-  /** The decoded objects written back with {@link WireEncoder}; a handshake gets the input's reserved bytes. */
+  /**
+   * The decoded objects written back with {@link WireEncoder}; a handshake gets the input's reserved bytes, and an
+   * extension message (which herd skips, and never sends) the input's bytes where it stands.
+   */
   private static byte[] encode(List<Object> decoded, byte[] wire) {
     EmbeddedChannel out = new EmbeddedChannel(new WireEncoder());
-    for (Object o : decoded) {
-      out.writeOutbound(o instanceof Message.Piece p ? new Message.Piece(p.piece(), p.begin(), p.data().retainedDuplicate()) : o);
-    }
     ByteBuf all = Unpooled.buffer();
-    ByteBuf b;
-    while ((b = out.readOutbound()) != null) {
-      all.writeBytes(b);
-      b.release();
+    for (Object o : decoded) {
+      if (o instanceof Message.Extended e) {
+        all.writeBytes(wire, all.readableBytes(), 5 + e.length());
+        continue;
+      }
+      out.writeOutbound(o instanceof Message.Piece p ? new Message.Piece(p.piece(), p.begin(), p.data().retainedDuplicate()) : o);
+      ByteBuf b;
+      while ((b = out.readOutbound()) != null) {
+        all.writeBytes(b);
+        b.release();
+      }
     }
     out.finishAndReleaseAll();
     byte[] bytes = new byte[all.readableBytes()];
@@ -180,6 +187,7 @@ final class Wire {
       case Message.REQUEST, Message.CANCEL -> payload == 12;
       case Message.PIECE -> payload >= 8;
       case Message.PORT -> payload == 2;
+      case Message.EXTENDED -> true;
       default -> false;
     };
   }

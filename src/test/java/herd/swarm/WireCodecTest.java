@@ -74,7 +74,7 @@ class WireCodecTest {
     b.writeInt(5).writeByte(Message.HAVE).writeInt(7);
     in.writeInbound(b);
     assertInstanceOf(Handshake.class, in.readInbound());
-    assertEquals(new Message.Extended(), in.readInbound());
+    assertEquals(new Message.Extended(5), in.readInbound());
     assertEquals(new Message.Have(7), in.readInbound());
   }
 

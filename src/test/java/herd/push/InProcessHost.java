@@ -1,0 +1,196 @@
+package herd.push;
+
+import herd.peer.PeerConfig;
+import herd.peer.PeerRun;
+import herd.peer.Report;
+import herd.remote.PeerJar;
+import herd.remote.RemoteHost;
+import herd.remote.RemoteProcess;
+import java.io.BufferedOutputStream;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.Pipe;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A host within this process: its "peer program" is a {@link PeerRun} on threads of its own, talking to herd over
+ * pipes as the real one talks over its SSH channel, and writing below {@code root} (its own filesystem, as it were).
+ * A stuck host's peer never reports anything and ends only when its stdin does.
+ */
+final class InProcessHost implements RemoteHost {
+  /** Told when a host's peer placed the content. */
+  interface DoneListener {
+    void done(InProcessHost host);
+  }
+
+  private final Path root;
+  private final boolean stuck;
+  private final DoneListener onDone;
+  /** Completes with the peer's exit status. */
+  final CompletableFuture<Integer> exit = new CompletableFuture<>();
+  /** The started peer's stdin: losing the host's connection ends it. */
+  private volatile OutputStream peerStdin;
+
+  InProcessHost(Path root, boolean stuck, DoneListener onDone) {
+    this.root = root;
+    this.stuck = stuck;
+    this.onDone = onDone;
+  }
+
+  @Override
+  public String user() {
+    return "test";
+  }
+
+  @Override
+  public InetAddress localAddress() {
+    return InetAddress.getLoopbackAddress();
+  }
+
+  @Override
+  public boolean tunneled() {
+    return false;
+  }
+
+  @Override
+  public InetAddress ownAddress() {
+    return InetAddress.getLoopbackAddress();
+  }
+
+  @Override
+  public InetSocketAddress forwardHere(InetSocketAddress target) {
+    return target;
+  }
+
+  @Override
+  public String javaPath() {
+    return "java";
+  }
+
+  @Override
+  public PeerJar ensureJar(byte[] jar, String remoteDir) {
+    return new PeerJar(root.resolve("cache/herd-peer.jar").toString(), false);
+  }
+
+  @Override
+  public RemoteProcess start(String command) {
+    try {
+      Pipe toPeer = Pipe.open();
+      Pipe fromPeer = Pipe.open();
+      OutputStream stdin = new BufferedOutputStream(Channels.newOutputStream(toPeer.sink()));
+      peerStdin = stdin;
+      InputStream stdout = Channels.newInputStream(fromPeer.source());
+      Thread peer = new Thread(() -> exit.complete(peer(Channels.newInputStream(toPeer.source()),
+          new PrintStream(Channels.newOutputStream(fromPeer.sink()), true, StandardCharsets.UTF_8))), "in-process-peer");
+      peer.setDaemon(true);
+      peer.start();
+      return new RemoteProcess() {
+        @Override
+        public OutputStream stdin() {
+          return stdin;
+        }
+
+        @Override
+        public InputStream stdout() {
+          return stdout;
+        }
+
+        @Override
+        public Integer exitStatus() {
+          return exit.getNow(null);
+        }
+
+        @Override
+        public boolean waitFor(Duration timeout) {
+          try {
+            exit.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+          } catch (Exception e) {
+            return exit.isDone();
+          }
+        }
+
+        @Override
+        public void close() {
+          try {
+            stdin.close();
+          } catch (IOException ignored) {
+            // already closed
+          }
+        }
+      };
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The peer program: its configuration on stdin's first line, the end of stdin its stop. */
+  private int peer(InputStream in, PrintStream out) {
+    try (out) {
+      BufferedReader stdin = new BufferedReader(new InputStreamReader(in, StandardCharsets.US_ASCII));
+      PeerConfig c = PeerConfig.decodeLine(stdin.readLine());
+      CompletableFuture<Void> stop = new CompletableFuture<>();
+      Thread eof = new Thread(() -> {
+        try {
+          while (stdin.read() >= 0) {
+            // only the end matters
+          }
+        } catch (IOException ignored) {
+          // the same as the end
+        }
+        stop.complete(null);
+      }, "in-process-peer-stdin");
+      eof.setDaemon(true);
+      eof.start();
+      if (stuck) {
+        stop.join();
+        return 1;
+      }
+      PeerConfig here = new PeerConfig(c.info(), c.trackerUrl(), root + c.dest(), c.mode(), c.contentDigest(), c.secret(),
+          c.tls(), root + "/verified", c.fullCheck(), c.seeder(), c.layout(), c.force(), c.rateLimit());
+      Report lines = Report.lines(out);
+      return new PeerRun(here, new Report() {
+        @Override
+        public void progress(long bytes) {
+          lines.progress(bytes);
+        }
+
+        @Override
+        public void done(Path target) {
+          onDone.done(InProcessHost.this);
+          lines.done(target);
+        }
+
+        @Override
+        public void fail(String reason) {
+          lines.fail(reason);
+        }
+      }).run(stop);
+    } catch (IOException e) {
+      return 2;
+    }
+  }
+
+  @Override
+  public void close() {
+    OutputStream s = peerStdin;
+    if (s == null) return;
+    try {
+      s.close();
+    } catch (IOException ignored) {
+      // already closed
+    }
+  }
+}

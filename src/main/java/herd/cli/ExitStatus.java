@@ -6,7 +6,7 @@ import java.util.Map;
 /** herd's exit statuses: the one place they are defined, shown in {@code --help} and the README. */
 public enum ExitStatus {
   OK(0, "Done; for a push, every host has the file."),
-  HOSTS_FAILED(1, "A push where some hosts failed (each is listed with its reason); the others have the file."),
+  HOSTS_FAILED(1, "Some hosts of a push failed (each is listed with its reason; the others have the file), or a get did."),
   BAD_INPUT(2, "Bad input (options, paths, host list): nothing was sent or written."),
   ERROR(3, "herd itself failed before or during the run (e.g. no free port)."),
   INTERRUPTED(130, "Interrupted by SIGINT or SIGTERM; after a push, every host has the new file or its old one.");

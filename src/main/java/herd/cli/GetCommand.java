@@ -20,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Help;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -28,17 +29,13 @@ import picocli.CommandLine.Spec;
 /** {@code herd get URL|TORRENT DEST}: the fleet side of {@code herd serve}, or of any tracker and seeder. */
 @Command(
     name = "get",
-    mixinStandardHelpOptions = true,
-    versionProvider = Version.class,
     sortOptions = false,
-    usageHelpAutoWidth = true,
     showDefaultValues = true,
     description = {
       "Download the content of a torrent, from a URL (herd serve's /serve?PATH or /serve_last_updated) or a .torrent "
           + "file, swarming with every other host that gets it at the same time. Every piece is verified, the file is "
           + "written beside DEST and renamed into place, then seeded for --seed-time before herd exits.",
-    },
-    exitCodeListHeading = "%nExit status:%n")
+    })
 final class GetCommand implements Callable<Integer> {
   private static final Duration FETCH_TIMEOUT = Duration.ofSeconds(30);
 
@@ -63,16 +60,13 @@ final class GetCommand implements Callable<Integer> {
   @Option(names = "--timeout", paramLabel = "SECONDS", description = "Time allowed for the download; 0 means no limit.")
   int timeout;
 
-  @Option(names = "--limit-rate", paramLabel = "RATE", converter = RateConverter.class, showDefaultValue = Help.Visibility.NEVER,
-      description = "The most this host uploads and downloads in all, in bytes a second: 500k, 10m, 1g (KiB, MiB, GiB), like rsync's --bwlimit (default: no limit).")
-  long rateLimit;
+  @Mixin CommonOptions.RateLimit rateLimit;
 
-  @Option(names = {"-v", "--verbose"}, description = "Log what happens, for debugging.")
-  boolean verbose;
+  @Mixin CommonOptions.Verbose verbose;
 
   @Override
   public Integer call() throws BadInputException, IOException, InterruptedException {
-    Logging.configure(verbose);
+    verbose.apply();
     if (seedTime < 0 || timeout < 0) throw new BadInputException("--seed-time and --timeout must not be negative");
     int bits;
     try {
@@ -84,7 +78,7 @@ final class GetCommand implements Callable<Integer> {
     TorrentFile torrent = torrent();
     PeerConfig config = new PeerConfig(torrent.metainfo().encodeInfo(), torrent.announce(),
         Path.of(dest).toAbsolutePath().toString() + (dest.endsWith("/") ? "/" : ""), bits, null, null, null, null, false, null,
-        torrent.metainfo().multiFile() ? Layout.of(torrent.metainfo()) : null, force, rateLimit);
+        torrent.metainfo().multiFile() ? Layout.of(torrent.metainfo()) : null, force, rateLimit.bytesPerSecond);
     PrintWriter err = spec.commandLine().getErr();
     CompletableFuture<Void> stop = new CompletableFuture<>();
     if (timeout > 0) CompletableFuture.delayedExecutor(timeout, TimeUnit.SECONDS).execute(() -> stop.complete(null));

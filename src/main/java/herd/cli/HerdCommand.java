@@ -3,11 +3,13 @@ package herd.cli;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /** {@code herd}: the subcommands; {@code herd FILE DEST ...} without one is a push. */
 @Command(
     name = "herd",
+    scope = ScopeType.INHERIT, // every subcommand gets --help, --version and the exit statuses too
     mixinStandardHelpOptions = true,
     versionProvider = Version.class,
     usageHelpAutoWidth = true,

@@ -26,6 +26,7 @@ import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Help;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -34,10 +35,7 @@ import picocli.CommandLine.Spec;
 /** {@code herd [push] FILE DEST [HOSTS_FILE]}: the push command. */
 @Command(
     name = "push",
-    mixinStandardHelpOptions = true,
-    versionProvider = Version.class,
     sortOptions = false,
-    usageHelpAutoWidth = true,
     showDefaultValues = true,
     description = {
       "Push FILE to DEST on many hosts at once: herd starts a tracker and a seeder here, starts a small peer "
@@ -48,8 +46,7 @@ import picocli.CommandLine.Spec;
           + "stdin when HOSTS_FILE is - or absent and stdin is not a terminal.",
       "",
       "`herd FILE DEST [HOSTS_FILE]` is short for `herd push FILE DEST [HOSTS_FILE]`."
-    },
-    exitCodeListHeading = "%nExit status:%n")
+    })
 final class PushCommand implements Callable<Integer> {
   private static final Pattern FILE_EXTENSION = Pattern.compile("(?i)\\.(txt|list|lst|hosts|conf|cfg|csv|ini)$");
 
@@ -138,9 +135,7 @@ final class PushCommand implements Callable<Integer> {
   @Option(names = "--timeout", paramLabel = "SECONDS", description = "Time allowed for the whole run; 0 means no limit.")
   int timeout;
 
-  @Option(names = "--limit-rate", paramLabel = "RATE", converter = RateConverter.class, showDefaultValue = Help.Visibility.NEVER,
-      description = "The most each host uploads and downloads in all, and the seeder here uploads, in bytes a second: 500k, 10m, 1g (KiB, MiB, GiB), like rsync's --bwlimit (default: no limit).")
-  long rateLimit;
+  @Mixin CommonOptions.RateLimit rateLimit;
 
   @Option(names = "--no-tls",
       description = "Send the file between hosts unencrypted (peers still prove they belong to the run). Faster on slow CPUs.")
@@ -195,7 +190,7 @@ final class PushCommand implements Callable<Integer> {
       throw new InvalidPushException("--port: " + e.getMessage());
     }
     return new PushRequest(file, destination(), hosts(), ssh, parallel, retry, ports, bindAddress(), sudo, remotePath,
-        Duration.ofSeconds(timeout), !noTls, fullCheck, jumps(), excludes, force, rateLimit);
+        Duration.ofSeconds(timeout), !noTls, fullCheck, jumps(), excludes, force, rateLimit.bytesPerSecond);
   }
 
   /** DEST, or DEST/TAG with --tag. */

@@ -19,13 +19,13 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.BitSet;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Help;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -34,16 +34,12 @@ import picocli.CommandLine.Spec;
 /** {@code herd seed TORRENT PATH}: seeds content to anyone the torrent's tracker sends, as Murder's seed role. */
 @Command(
     name = "seed",
-    mixinStandardHelpOptions = true,
-    versionProvider = Version.class,
     sortOptions = false,
-    usageHelpAutoWidth = true,
     showDefaultValues = true,
     description = {
       "Seed PATH, the content of TORRENT (a file, or the directory of a multi-file torrent), to any BitTorrent "
           + "client, announcing to the torrent's tracker, until SIGINT or SIGTERM. Every piece is checked first.",
-    },
-    exitCodeListHeading = "%nExit status:%n")
+    })
 final class SeedCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -56,21 +52,18 @@ final class SeedCommand implements Callable<Integer> {
   @Option(names = "--port", paramLabel = "PORT", description = "Port to accept peers on; 0 for any free port.")
   int port = 6881;
 
-  @Option(names = "--limit-rate", paramLabel = "RATE", converter = RateConverter.class, showDefaultValue = Help.Visibility.NEVER,
-      description = "The most the seeder uploads in all, in bytes a second: 500k, 10m, 1g (KiB, MiB, GiB), like rsync's --bwlimit (default: no limit).")
-  long rateLimit;
+  @Mixin CommonOptions.RateLimit rateLimit;
 
-  @Option(names = {"-v", "--verbose"}, description = "Log what happens, for debugging.")
-  boolean verbose;
+  @Mixin CommonOptions.Verbose verbose;
 
   @Override
   public Integer call() throws IOException, BadInputException, InterruptedException {
-    Logging.configure(verbose);
+    verbose.apply();
     TorrentFile torrent = read(torrentFile);
     PrintWriter err = spec.commandLine().getErr();
     EventLoopGroup group = new NioEventLoopGroup(1, new DefaultThreadFactory("herd-seed", true));
     ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("herd-announce", true));
-    try (PieceStore store = open(torrent); Swarm swarm = Swarm.start(group, Admission.open(), new InetSocketAddress(port), rateLimit)) {
+    try (PieceStore store = open(torrent); Swarm swarm = Swarm.start(group, Admission.open(), new InetSocketAddress(port), rateLimit.bytesPerSecond)) {
       int pieces = torrent.metainfo().pieceCount();
       long bad = IntStream.range(0, pieces).parallel().filter(i -> store.verify(i) == null).count();
       if (bad > 0) throw new BadInputException(path + " does not match the torrent: " + bad + " of " + pieces + " pieces differ");
@@ -80,8 +73,7 @@ final class SeedCommand implements Callable<Integer> {
       new Announcer(torrent.announce(), null, shared, swarm.port()).loop(timer, "started");
       err.printf("herd: seeding %s on port %d, announcing to %s%n", torrent.metainfo().name(), swarm.port(), torrent.announce());
       err.flush();
-      new CountDownLatch(1).await(); // until a signal interrupts this thread, which ends in INTERRUPTED
-      throw new AssertionError("not reached");
+      return CommonOptions.untilSignal();
     } finally {
       timer.shutdownNow();
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS);

@@ -7,16 +7,15 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Help;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -25,10 +24,7 @@ import picocli.CommandLine.Spec;
 /** {@code herd serve DIR}: Distributor's daemon. */
 @Command(
     name = "serve",
-    mixinStandardHelpOptions = true,
-    versionProvider = Version.class,
     sortOptions = false,
-    usageHelpAutoWidth = true,
     showDefaultValues = true,
     description = {
       "Serve every file below DIR as a torrent, until SIGINT or SIGTERM: the .torrent at http://HOST:PORT/serve?PATH, "
@@ -38,8 +34,7 @@ import picocli.CommandLine.Spec;
       "New files are served once unmodified for --settle; hidden files (.name) and *.part, *.tmp never are. "
           + "Hashes are kept in --cache, so a restart hashes only what changed. Replace files by renaming a new one "
           + "over them, not by writing into them: a file changed while seeded is corrupt until the next scan.",
-    },
-    exitCodeListHeading = "%nExit status:%n")
+    })
 final class ServeCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -70,38 +65,29 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--scan-interval", paramLabel = "SECONDS", description = "How often DIR is scanned for changes.")
   int scanInterval = 1;
 
-  @Option(names = "--limit-rate", paramLabel = "RATE", converter = RateConverter.class, showDefaultValue = Help.Visibility.NEVER,
-      description = "The most the seeder uploads in all, in bytes a second: 500k, 10m, 1g (KiB, MiB, GiB), like rsync's --bwlimit (default: no limit).")
-  long rateLimit;
+  @Mixin CommonOptions.RateLimit rateLimit;
 
-  @Option(names = {"-v", "--verbose"}, description = "Log what happens, for debugging.")
-  boolean verbose;
+  @Mixin CommonOptions.Verbose verbose;
 
   @Override
   public Integer call() throws IOException, BadInputException, InterruptedException {
-    Logging.configure(verbose);
+    verbose.apply();
     if (!Files.isDirectory(dir)) throw new BadInputException("not a directory: " + dir);
     if (settle < 0 || scanInterval < 1) throw new BadInputException("--settle must be 0 or more, --scan-interval 1 or more");
     if (token != null && !token.matches("[A-Za-z0-9._~-]+")) {
       throw new BadInputException("--token may hold only letters, digits and . _ ~ -");
     }
-    InetAddress address;
-    try {
-      address = InetAddress.getByName(bind);
-    } catch (UnknownHostException e) {
-      throw new BadInputException("--bind: no such address " + bind);
-    }
+    InetAddress address = CommonOptions.address("--bind", bind);
     Path root = dir.toRealPath();
     long started = System.nanoTime();
     try (Server server = Server.start(new ServeOptions(root, cache != null ? cache : defaultCache(root),
         new InetSocketAddress(address, port), peerPort, token, Duration.ofSeconds(settle), Duration.ofSeconds(scanInterval),
-        Duration.ofSeconds(30), rateLimit))) {
+        Duration.ofSeconds(30), rateLimit.bytesPerSecond))) {
       PrintWriter err = spec.commandLine().getErr();
       err.printf("herd: serving %s: %s, ready in %s; http://HOST:%d/serve?PATH, peers on port %d%n", root,
           server.firstScan(), Units.seconds(Duration.ofNanos(System.nanoTime() - started)), server.httpPort(), server.peerPort());
       err.flush();
-      new CountDownLatch(1).await(); // until a signal interrupts this thread, which ends in INTERRUPTED
-      throw new AssertionError("not reached");
+      return CommonOptions.untilSignal();
     }
   }
 

@@ -25,15 +25,11 @@ import picocli.CommandLine.Spec;
 /** {@code herd torrent PATH}: writes a .torrent for a file or a directory, as Murder's create_torrent does. */
 @Command(
     name = "torrent",
-    mixinStandardHelpOptions = true,
-    versionProvider = Version.class,
     sortOptions = false,
-    usageHelpAutoWidth = true,
     description = {
       "Write a .torrent for PATH, a file or a directory (a multi-file torrent; symbolic links kept as links, "
           + "executable bits as BEP 47 attributes), announcing to URL. Any BitTorrent client can fetch it.",
-    },
-    exitCodeListHeading = "%nExit status:%n")
+    })
 final class TorrentCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

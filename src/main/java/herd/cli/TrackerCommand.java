@@ -10,12 +10,11 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -23,16 +22,12 @@ import picocli.CommandLine.Spec;
 /** {@code herd tracker}: a standalone HTTP tracker for any torrent, as Murder's tracker role. */
 @Command(
     name = "tracker",
-    mixinStandardHelpOptions = true,
-    versionProvider = Version.class,
     sortOptions = false,
-    usageHelpAutoWidth = true,
     showDefaultValues = true,
     description = {
       "Run an HTTP BitTorrent tracker (/announce) for any torrent until SIGINT or SIGTERM: for torrents written by "
           + "herd torrent, or by any other tool. It answers anyone; run it where only your hosts reach it.",
-    },
-    exitCodeListHeading = "%nExit status:%n")
+    })
 final class TrackerCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -46,20 +41,14 @@ final class TrackerCommand implements Callable<Integer> {
       description = "How often clients announce; a client silent for three intervals is dropped.")
   int interval = 30;
 
-  @Option(names = {"-v", "--verbose"}, description = "Log every announce, for debugging.")
-  boolean verbose;
+  @Mixin CommonOptions.Verbose verbose;
 
   @Override
   public Integer call() throws IOException, BadInputException, InterruptedException {
-    Logging.configure(verbose);
+    verbose.apply();
     if (interval < 1) throw new BadInputException("--interval must be at least 1 second");
     if (port < 0 || port > 65535) throw new BadInputException("--port must be 0 to 65535");
-    InetAddress address;
-    try {
-      address = InetAddress.getByName(bind);
-    } catch (UnknownHostException e) {
-      throw new BadInputException("--bind: no such address " + bind);
-    }
+    InetAddress address = CommonOptions.address("--bind", bind);
     EventLoopGroup group = new NioEventLoopGroup(2, new DefaultThreadFactory("herd-tracker", true));
     try (Tracker tracker = Tracker.start(group, new InetSocketAddress(address, port),
         new TrackerOptions(null, 0, Duration.ofSeconds(interval), true), Pages.NONE)) {
@@ -67,8 +56,7 @@ final class TrackerCommand implements Callable<Integer> {
       err.printf("herd: tracker listening on %s port %d: announce to http://HOST:%d/announce%n",
           address.getHostAddress(), tracker.port(), tracker.port());
       err.flush();
-      new CountDownLatch(1).await(); // until a signal interrupts this thread, which ends in INTERRUPTED
-      throw new AssertionError("not reached");
+      return CommonOptions.untilSignal();
     } finally {
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     }

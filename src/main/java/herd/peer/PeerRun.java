@@ -62,8 +62,9 @@ public final class PeerRun {
       return 1;
     }
     try {
+      Layout layout = config.layout() != null ? config.layout() : Layout.of(meta);
       landing = meta.multiFile()
-          ? TreePlacement.prepare(config.dest(), config.force(), meta, config.layout() != null ? config.layout() : Layout.of(meta))
+          ? TreePlacement.prepare(config.dest(), config.force(), meta, layout)
           : Placement.prepare(config.dest(), meta, config.mode());
     } catch (IOException | RuntimeException e) {
       report.fail(IoFailures.describe("cannot prepare " + config.dest(), Path.of(config.dest()), e));

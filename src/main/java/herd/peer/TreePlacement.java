@@ -14,6 +14,7 @@ import java.nio.file.FileSystemException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
@@ -31,25 +32,28 @@ import java.util.List;
  * its owner's until it is complete, verified and on disk; then links, directories and permission bits are put in
  * place and it is renamed to the target. A target that exists is refused unless it is empty or the push says
  * {@code --force}; then the old tree is renamed aside, the new one renamed in, and the old one removed, so that the
- * target is always one whole tree (for the moment between the two renames, none). While a peer stages it holds a lock
- * on a file in the staging directory, so that a killed peer's staging directory is recognised and removed by the next.
+ * target is always one whole tree (for the moment between the two renames, none). A peer holds a lock on a file
+ * beside the staging directory ({@code .NAME.herd-RANDOM.lock}) until it is done, so that what a killed peer left (its
+ * staging directory, or an old tree it was deleting) is recognised and removed by the next.
  */
 final class TreePlacement implements Landing {
   private static final System.Logger LOG = System.getLogger(TreePlacement.class.getName());
   private static final String INFIX = ".herd-";
   private static final String STAGE_SUFFIX = ".part";
   private static final String OLD_SUFFIX = ".old";
-  private static final String LOCK = ".herd-stage.lock";
+  private static final String LOCK_SUFFIX = ".lock";
 
   private final Path target;
   private final Path stage;
+  private final Path lockFile;
   private final FileChannel lock;
   private final Metainfo meta;
   private final Layout layout;
 
-  private TreePlacement(Path target, Path stage, FileChannel lock, Metainfo meta, Layout layout) {
+  private TreePlacement(Path target, Path stage, Path lockFile, FileChannel lock, Metainfo meta, Layout layout) {
     this.target = target;
     this.stage = stage;
+    this.lockFile = lockFile;
     this.lock = lock;
     this.meta = meta;
     this.layout = layout;
@@ -87,30 +91,48 @@ final class TreePlacement implements Landing {
     removeAbandoned(dir, prefix);
     byte[] random = new byte[6];
     new SecureRandom().nextBytes(random);
-    Path stage = dir.resolve(prefix + HexFormat.of().formatHex(random) + STAGE_SUFFIX);
-    Files.createDirectory(stage, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-    FileChannel lock = FileChannel.open(stage.resolve(LOCK), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-    if (lock.tryLock() == null) throw new IOException("cannot lock " + stage);
-    return new TreePlacement(target, stage, lock, meta, layout);
+    String base = prefix + HexFormat.of().formatHex(random);
+    Path lockFile = dir.resolve(base + LOCK_SUFFIX);
+    FileChannel lock = FileChannel.open(lockFile, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    try {
+      if (lock.tryLock() == null) throw new IOException("cannot lock " + lockFile);
+      Path stage = dir.resolve(base + STAGE_SUFFIX);
+      Files.createDirectory(stage, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      return new TreePlacement(target, stage, lockFile, lock, meta, layout);
+    } catch (IOException | RuntimeException e) {
+      lock.close();
+      Files.deleteIfExists(lockFile);
+      throw e;
+    }
   }
 
-  /** Removes staging and old trees of earlier peers for the same target that nobody holds a lock on any more. */
+  /** Removes the staging directories, old trees and lock files of earlier peers for this target that nobody holds. */
   private static void removeAbandoned(Path dir, String prefix) throws IOException {
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, f -> {
       String n = f.getFileName().toString();
-      return n.startsWith(prefix) && (n.endsWith(STAGE_SUFFIX) || n.endsWith(OLD_SUFFIX));
+      return n.startsWith(prefix) && (n.endsWith(STAGE_SUFFIX) || n.endsWith(OLD_SUFFIX) || n.endsWith(LOCK_SUFFIX));
     })) {
       for (Path stale : entries) {
-        if (stale.toString().endsWith(STAGE_SUFFIX) && Files.exists(stale.resolve(LOCK))) {
-          try (FileChannel ch = FileChannel.open(stale.resolve(LOCK), StandardOpenOption.WRITE)) {
-            if (ch.tryLock() == null) continue; // another peer is staging
-          } catch (OverlappingFileLockException e) {
-            continue; // this very process
-          }
+        String n = stale.getFileName().toString();
+        if (held(dir.resolve(n.substring(0, n.lastIndexOf('.')) + LOCK_SUFFIX))) continue; // another peer's, at work
+        if (Files.isDirectory(stale, LinkOption.NOFOLLOW_LINKS)) {
+          deleteTree(stale);
+          LOG.log(System.Logger.Level.INFO, "removed " + stale + ", left by a peer that was killed");
+        } else {
+          Files.deleteIfExists(stale);
         }
-        deleteTree(stale);
-        LOG.log(System.Logger.Level.INFO, "removed " + stale + ", left by a peer that was killed");
       }
+    }
+  }
+
+  /** Whether some peer holds the lock on {@code lockFile}. */
+  private static boolean held(Path lockFile) throws IOException {
+    try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.WRITE)) {
+      return ch.tryLock() == null;
+    } catch (NoSuchFileException e) {
+      return false;
+    } catch (OverlappingFileLockException e) {
+      return true; // this very process
     }
   }
 
@@ -146,7 +168,6 @@ final class TreePlacement implements Landing {
         Files.setPosixFilePermissions(p, FileMode.toPermissions(layout.fileModes().get(file++)));
       }
     }
-    Files.delete(stage.resolve(LOCK));
     // deepest first, so that a directory without write permission is set once nothing more goes into it
     List<Layout.Dir> dirs = new ArrayList<>(layout.dirs());
     dirs.sort(Comparator.comparingInt((Layout.Dir d) -> d.path().size()).reversed());
@@ -169,16 +190,21 @@ final class TreePlacement implements Landing {
       throw e;
     }
     force(target.getParent());
-    lock.close();
     if (old != null) deleteTree(old);
+    unlock();
+  }
+
+  private void unlock() throws IOException {
+    Files.deleteIfExists(lockFile);
+    lock.close();
   }
 
   /** Removes the staging directory, if any. */
   @Override
   public void abandon() {
     try {
-      lock.close();
       if (Files.exists(stage, LinkOption.NOFOLLOW_LINKS)) deleteTree(stage);
+      unlock();
     } catch (IOException e) {
       // best effort: the next peer for this target removes it
     }

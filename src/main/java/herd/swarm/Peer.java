@@ -18,25 +18,19 @@ final class Peer {
   private final Torrent torrent;
   private final PeerLink link;
   private final byte[] id;
-  private final boolean outgoing;
   private final BitSet has = new BitSet();
   private final Set<Block> outstanding = new LinkedHashSet<>();
   private boolean choked = true;
   private boolean interested;
 
-  Peer(Torrent torrent, PeerLink link, byte[] id, boolean outgoing) {
+  Peer(Torrent torrent, PeerLink link, byte[] id) {
     this.torrent = torrent;
     this.link = link;
     this.id = id;
-    this.outgoing = outgoing;
   }
 
   byte[] id() {
     return id;
-  }
-
-  boolean outgoing() {
-    return outgoing;
   }
 
   PeerLink link() {

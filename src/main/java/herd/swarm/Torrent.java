@@ -149,7 +149,7 @@ public final class Torrent {
       }
     }
     if (peers.size() >= options.maxPeers()) return null;
-    Peer peer = new Peer(this, link, id, outgoing);
+    Peer peer = new Peer(this, link, id);
     peers.add(peer);
     peer.start();
     return peer;
@@ -192,10 +192,6 @@ public final class Torrent {
 
   SwarmOptions options() {
     return options;
-  }
-
-  Executor loop() {
-    return loop;
   }
 
   Handshake handshake() {

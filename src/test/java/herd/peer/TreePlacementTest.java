@@ -97,6 +97,16 @@ class TreePlacementTest {
     assertEquals(List.of("app", "release"), names(dir));
   }
 
+  @Test
+  void anotherPeersStagingIsLeftAlone() throws IOException {
+    TreePlacement first = TreePlacement.prepare(dir.resolve("app").toString(), false, meta, tree.layout());
+    TreePlacement second = TreePlacement.prepare(dir.resolve("app").toString(), false, meta, tree.layout());
+    assertTrue(Files.isDirectory(first.writing()), "a live peer's staging was removed");
+    second.abandon();
+    first.abandon();
+    assertEquals(List.of("release"), names(dir));
+  }
+
   private static List<String> names(Path d) throws IOException {
     try (Stream<Path> s = Files.list(d)) {
       return s.map(p -> p.getFileName().toString()).sorted().toList();

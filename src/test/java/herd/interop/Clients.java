@@ -41,7 +41,8 @@ final class Clients implements AutoCloseable {
     script.toFile().setExecutable(true);
     Path config = Files.createDirectories(dir.resolve("transmission-config-" + running.size()));
     Files.writeString(config.resolve("settings.json"),
-        "{\"utp-enabled\": false, \"dht-enabled\": false, \"lpd-enabled\": false, \"pex-enabled\": false}\n");
+        "{\"utp-enabled\": false, \"dht-enabled\": false, \"lpd-enabled\": false, \"pex-enabled\": false, "
+            + "\"port-forwarding-enabled\": false}\n");
     return start("transmission", List.of(binary("transmission-cli", "transmission-cli"), "-g", config.toString(),
         "-w", saveDir.toString(), "-p", String.valueOf(freePort()), "-et", "-f", script.toString(), torrent));
   }

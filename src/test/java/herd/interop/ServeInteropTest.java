@@ -63,27 +63,38 @@ class ServeInteropTest {
   }
 
   @Test
-  void aria2cFetchesByPathAndTransmissionFetchesTheNewestBelowADirectory() throws Exception {
+  void aria2cAndTransmissionEachFetchByPathAndTheNewestBelowADirectory() throws Exception {
     byte[] v1 = file("app/v1.bin", 5 * 1024 * 1024 + 17, 20);
     byte[] v2 = file("app/v2.bin", 3 * 1024 * 1024 + 5, 10);
     file("zzz-elsewhere.bin", 1000, 5);
     start(null);
 
-    Path byAria2c = Files.createDirectories(dir.resolve("aria2c-out"));
-    Process aria2c = clients.aria2c(byAria2c, url("/serve?app/v1.bin"));
+    assertArrayEquals(v1, Files.readAllBytes(byAria2c("/serve?app/v1.bin", "aria2c-path").resolve("v1.bin")));
+    assertArrayEquals(v2, Files.readAllBytes(byAria2c("/serve_last_updated?app", "aria2c-newest").resolve("v2.bin")));
+    assertArrayEquals(v1, Files.readAllBytes(byTransmission("/serve?path=app/v1.bin", "transmission-path").resolve("v1.bin")));
+    assertArrayEquals(v2, Files.readAllBytes(byTransmission("/serve_last_updated?app", "transmission-newest").resolve("v2.bin")));
+  }
+
+  /** Where aria2c saved what it fetched from {@code pathAndQuery}. */
+  private Path byAria2c(String pathAndQuery, String name) throws Exception {
+    Path out = Files.createDirectories(dir.resolve(name));
+    Process aria2c = clients.aria2c(out, url(pathAndQuery));
     assertTrue(aria2c.waitFor(90, TimeUnit.SECONDS), "aria2c still running\n" + clients.output());
     assertEquals(0, aria2c.exitValue(), clients.output());
-    assertArrayEquals(v1, Files.readAllBytes(byAria2c.resolve("v1.bin")));
+    return out;
+  }
 
-    Path byTransmission = Files.createDirectories(dir.resolve("transmission-out"));
-    Path finished = dir.resolve("transmission-finished");
-    clients.transmission(byTransmission, url("/serve_last_updated?app"), finished);
+  /** Where transmission-cli saved what it fetched from {@code pathAndQuery}, once it says it is done. */
+  private Path byTransmission(String pathAndQuery, String name) throws Exception {
+    Path out = Files.createDirectories(dir.resolve(name));
+    Path finished = dir.resolve(name + ".finished");
+    clients.transmission(out, url(pathAndQuery), finished);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
     while (!Files.exists(finished)) {
       assertTrue(System.nanoTime() < deadline, "transmission-cli did not finish\n" + clients.output());
       Thread.sleep(100);
     }
-    assertArrayEquals(v2, Files.readAllBytes(byTransmission.resolve("v2.bin")));
+    return out;
   }
 
   @Test
@@ -194,11 +205,7 @@ class ServeInteropTest {
     assertEquals(403, get("/serve?secret.bin").statusCode());
     assertEquals(403, get("/serve?path=secret.bin&token=guess").statusCode());
     assertTrue(torrent("/serve?path=secret.bin&token=s3cret").announce().endsWith("/announce?token=s3cret"));
-    Path out = Files.createDirectories(dir.resolve("out"));
-    Process aria2c = clients.aria2c(out, url("/serve?path=secret.bin&token=s3cret"));
-    assertTrue(aria2c.waitFor(90, TimeUnit.SECONDS), "aria2c still running\n" + clients.output());
-    assertEquals(0, aria2c.exitValue(), clients.output());
-    assertArrayEquals(data, Files.readAllBytes(out.resolve("secret.bin")));
+    assertArrayEquals(data, Files.readAllBytes(byAria2c("/serve?path=secret.bin&token=s3cret", "out").resolve("secret.bin")));
   }
 
   private void start(String token) throws IOException {

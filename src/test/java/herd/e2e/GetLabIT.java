@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,7 +58,10 @@ class GetLabIT {
       Thread.sleep(100);
     }
 
-    String herd = HerdProcess.executable().toAbsolutePath().toString();
+    // the hosts have private /tmp, /root and /srv (and a build may live under any of them): they run a copy in the lab's
+    // own directory, which they share
+    Path herd = Files.copy(HerdProcess.executable(), Lab.DIR.resolve("herd"), StandardCopyOption.REPLACE_EXISTING,
+        StandardCopyOption.COPY_ATTRIBUTES);
     String url = "http://" + Lab.CONTROLLER + ":18080/serve_last_updated?app";
     long sentBefore = Lab.controllerSentBytes();
     long started = System.nanoTime();

@@ -58,10 +58,12 @@ class GetLabIT {
       Thread.sleep(100);
     }
 
-    // the hosts have private /tmp, /root and /srv (and a build may live under any of them): they run a copy in the lab's
-    // own directory, which they share
-    Path herd = Files.copy(HerdProcess.executable(), Lab.DIR.resolve("herd"), StandardCopyOption.REPLACE_EXISTING,
-        StandardCopyOption.COPY_ATTRIBUTES);
+    // a build may live where hosts do not see it (their /tmp, /var/tmp, /root and /srv are their own): each gets a copy
+    for (int i = 1; i <= HOSTS; i++) {
+      Files.copy(HerdProcess.executable(), Lab.DIR.resolve("h" + i + "/srv/herd"), StandardCopyOption.REPLACE_EXISTING,
+          StandardCopyOption.COPY_ATTRIBUTES);
+    }
+    String herd = "/srv/herd";
     String url = "http://" + Lab.CONTROLLER + ":18080/serve_last_updated?app";
     long sentBefore = Lab.controllerSentBytes();
     long started = System.nanoTime();

@@ -2,7 +2,12 @@ package herd.peer;
 
 import herd.swarm.PieceStore;
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.HexFormat;
 
 /**
  * Where a peer's content is written and how it lands: one file ({@link Placement}) or a directory
@@ -23,4 +28,28 @@ interface Landing {
 
   /** Removes whatever was written; the target stays as it was. */
   void abandon();
+
+  /** Creates {@code target}'s missing parents and returns its directory. */
+  static Path createParents(Path target) throws IOException {
+    Path dir = target.getParent();
+    try {
+      Files.createDirectories(dir);
+    } catch (FileAlreadyExistsException e) {
+      // the JDK reports the ancestor that is not a directory as merely existing; mkdir said ENOTDIR
+      throw new FileSystemException(e.getFile(), null, "Not a directory");
+    }
+    return dir;
+  }
+
+  /** How the names of what is written beside {@code target} start: {@code .NAME.herd-}, then {@link #randomTag}. */
+  static String prefix(Path target) {
+    return "." + target.getFileName() + ".herd-";
+  }
+
+  /** Twelve random hex digits, to tell one peer's names from another's. */
+  static String randomTag() {
+    byte[] random = new byte[6];
+    new SecureRandom().nextBytes(random);
+    return HexFormat.of().formatHex(random);
+  }
 }

@@ -7,8 +7,6 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -16,9 +14,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.util.EnumSet;
-import java.util.HexFormat;
 import java.util.Set;
 
 /**
@@ -28,7 +24,6 @@ import java.util.Set;
  */
 final class Placement implements Landing {
   private static final System.Logger LOG = System.getLogger(Placement.class.getName());
-  private static final String TEMP_INFIX = ".herd-";
   private static final String TEMP_SUFFIX = ".part";
   private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY =
       PosixFilePermissions.asFileAttribute(EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE));
@@ -56,18 +51,10 @@ final class Placement implements Landing {
     Path path = Path.of(dest);
     if (!path.isAbsolute()) throw new IOException("destination " + dest + " is not absolute");
     Path target = Files.isDirectory(path) || dest.endsWith("/") ? path.resolve(name) : path;
-    Path dir = target.getParent();
-    try {
-      Files.createDirectories(dir);
-    } catch (FileAlreadyExistsException e) {
-      // the JDK reports the ancestor that is not a directory as merely existing; mkdir said ENOTDIR
-      throw new FileSystemException(e.getFile(), null, "Not a directory");
-    }
-    String prefix = "." + target.getFileName() + TEMP_INFIX;
+    Path dir = Landing.createParents(target);
+    String prefix = Landing.prefix(target);
     removeAbandoned(dir, prefix);
-    byte[] random = new byte[6];
-    new SecureRandom().nextBytes(random);
-    return new Placement(target, dir.resolve(prefix + HexFormat.of().formatHex(random) + TEMP_SUFFIX), meta, mode);
+    return new Placement(target, dir.resolve(prefix + Landing.randomTag() + TEMP_SUFFIX), meta, mode);
   }
 
   /**

@@ -10,7 +10,6 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystemException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -21,10 +20,8 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -38,7 +35,6 @@ import java.util.List;
  */
 final class TreePlacement implements Landing {
   private static final System.Logger LOG = System.getLogger(TreePlacement.class.getName());
-  private static final String INFIX = ".herd-";
   private static final String STAGE_SUFFIX = ".part";
   private static final String OLD_SUFFIX = ".old";
   private static final String LOCK_SUFFIX = ".lock";
@@ -81,17 +77,10 @@ final class TreePlacement implements Landing {
         }
       }
     }
-    Path dir = target.getParent();
-    try {
-      Files.createDirectories(dir);
-    } catch (FileAlreadyExistsException e) {
-      throw new FileSystemException(e.getFile(), null, "Not a directory");
-    }
-    String prefix = "." + target.getFileName() + INFIX;
+    Path dir = Landing.createParents(target);
+    String prefix = Landing.prefix(target);
     removeAbandoned(dir, prefix);
-    byte[] random = new byte[6];
-    new SecureRandom().nextBytes(random);
-    String base = prefix + HexFormat.of().formatHex(random);
+    String base = prefix + Landing.randomTag();
     Path lockFile = dir.resolve(base + LOCK_SUFFIX);
     FileChannel lock = FileChannel.open(lockFile, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     try {

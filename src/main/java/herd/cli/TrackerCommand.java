@@ -1,5 +1,6 @@
 package herd.cli;
 
+import herd.swarm.SwarmOptions;
 import herd.tracker.Pages;
 import herd.tracker.Tracker;
 import herd.tracker.TrackerOptions;
@@ -51,7 +52,7 @@ final class TrackerCommand implements Callable<Integer> {
     InetAddress address = CommonOptions.address("--bind", bind);
     EventLoopGroup group = new NioEventLoopGroup(2, new DefaultThreadFactory("herd-tracker", true));
     try (Tracker tracker = Tracker.start(group, new InetSocketAddress(address, port),
-        new TrackerOptions(null, 0, Duration.ofSeconds(interval), true), Pages.NONE)) {
+        new TrackerOptions(null, 0, Duration.ofSeconds(interval), true, SwarmOptions.CONNECTIONS, SwarmOptions.SEEDER_TERM), Pages.NONE)) {
       PrintWriter err = spec.commandLine().getErr();
       err.printf("herd: tracker listening on %s port %d: announce to http://HOST:%d/announce%n",
           address.getHostAddress(), tracker.port(), tracker.port());

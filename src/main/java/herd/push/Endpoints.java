@@ -110,12 +110,13 @@ final class Endpoints implements AutoCloseable {
       }
     }
     try {
-      seeder.add(store, all, SwarmOptions.defaults().with(SwarmOptions.Seeding.INITIAL));
+      seeder.add(store, all, SwarmOptions.seeder(SwarmOptions.Seeding.SPARING));
       while (tracker == null) {
         int port = claim(next++);
         try {
           tracker = Tracker.start(group, new InetSocketAddress(address, port),
-              new TrackerOptions(trackerToken, seeder.port(), announceInterval, false), Pages.NONE);
+              new TrackerOptions(trackerToken, seeder.port(), announceInterval, false, SwarmOptions.CONNECTIONS,
+                  SwarmOptions.SEEDER_TERM), Pages.NONE);
           tracker.add(store.metainfo().infoHash());
         } catch (BindException e) {
           if (ports.low() == 0) throw e;

@@ -58,7 +58,8 @@ public final class Server implements AutoCloseable {
           new InetSocketAddress(options.http().getAddress(), options.peerPort()), options.rateLimit());
       byte[] token = options.token() == null ? null : options.token().getBytes(StandardCharsets.UTF_8);
       this.tracker = Tracker.start(group, options.http(),
-          new TrackerOptions(token, swarm.port(), options.announceInterval(), false), this::page);
+          new TrackerOptions(token, swarm.port(), options.announceInterval(), false,
+              SwarmOptions.CONNECTIONS, SwarmOptions.SEEDER_TERM), this::page);
       this.library = new Library(options.root(), new MetaCache(options.cache()), options.settle(), new Library.Listener() {
         @Override
         public void added(Library.Served file, Path path) throws IOException {
@@ -115,7 +116,7 @@ public final class Server implements AutoCloseable {
       PieceStore store = PieceStore.openForReading(path, file.meta());
       BitSet all = new BitSet();
       all.set(0, file.meta().pieceCount());
-      s = new Shared(swarm.add(store, all, SwarmOptions.defaults().with(SwarmOptions.Seeding.SPARING)), store, 0);
+      s = new Shared(swarm.add(store, all, SwarmOptions.seeder(SwarmOptions.Seeding.SPARING)), store, 0);
       tracker.add(file.meta().infoHash());
     }
     shared.put(key, new Shared(s.torrent(), s.store(), s.files() + 1));

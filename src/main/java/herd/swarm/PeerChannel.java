@@ -6,7 +6,9 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.FileRegion;
 import io.netty.channel.SimpleChannelInboundHandler;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One connection to one peer over Netty. Its handshake names a torrent (the one we dialed for, or, on an incoming
@@ -21,6 +23,8 @@ final class PeerChannel extends SimpleChannelInboundHandler<Object> implements P
   /** The torrent: known from the start when we dialed, from the handshake when the peer did. */
   private Torrent torrent;
   private Channel channel;
+  /** Where the peer is: for a connection we dialed, the address dialed. */
+  private InetSocketAddress remote;
   private Peer peer;
 
   /** A connection we dial for {@code torrent}, or (torrent null) one a peer opened. */
@@ -33,6 +37,7 @@ final class PeerChannel extends SimpleChannelInboundHandler<Object> implements P
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
     channel = ctx.channel();
+    remote = (InetSocketAddress) channel.remoteAddress();
     if (outgoing) ctx.writeAndFlush(torrent.handshake());
   }
 
@@ -63,7 +68,11 @@ final class PeerChannel extends SimpleChannelInboundHandler<Object> implements P
     ctx.pipeline().get(WireDecoder.class).limit(maxMessage(torrent));
     if (!outgoing) ctx.write(torrent.handshake());
     peer = torrent.join(this, h.peerId(), outgoing);
-    if (peer == null) ctx.close();
+    if (peer == null) {
+      ctx.close();
+    } else if (!torrent.options().term().isZero()) {
+      ctx.executor().schedule(() -> ctx.close(), torrent.options().term().toNanos(), TimeUnit.NANOSECONDS);
+    }
   }
 
   /** The largest message a peer of {@code torrent} may send: a few blocks, or its whole bitfield. */
@@ -113,7 +122,7 @@ final class PeerChannel extends SimpleChannelInboundHandler<Object> implements P
 
   @Override
   public String describe() {
-    return String.valueOf(channel.remoteAddress());
+    return String.valueOf(remote);
   }
 
   @Override
@@ -123,7 +132,9 @@ final class PeerChannel extends SimpleChannelInboundHandler<Object> implements P
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    if (peer != null) peer.gone();
+    if (peer == null) return;
+    peer.gone();
+    if (outgoing) torrent.mayRedial(remote);
   }
 
   @Override

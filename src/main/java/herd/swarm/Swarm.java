@@ -130,7 +130,7 @@ public final class Swarm implements AutoCloseable {
         .handler(initializer(torrent))
         .connect(address)
         .addListener(f -> {
-          if (!f.isSuccess()) torrent.dialFailed(address);
+          if (!f.isSuccess()) torrent.mayRedial(address);
         });
   }
 

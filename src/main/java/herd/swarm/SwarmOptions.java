@@ -1,32 +1,48 @@
 package herd.swarm;
 
+import java.time.Duration;
+
 /**
  * Tuning of one torrent's sharing.
  *
  * @param pipeline requests kept in flight per connection (16 KiB each)
  * @param maxPeers connections kept at once
  * @param seeding how a torrent with the whole content shows its pieces
+ * @param term how long a connection is kept once the peer is admitted ({@link Duration#ZERO}: for good); a seeder's
+ *     tracker grants it to other peers after as long
  */
-public record SwarmOptions(int pipeline, int maxPeers, Seeding seeding) {
+public record SwarmOptions(int pipeline, int maxPeers, Seeding seeding, Duration term) {
+  /**
+   * The connections a peer keeps, one of them to the seeder: enough for pieces to spread in a few hops, few enough
+   * that a fleet's connections grow with its size, not its square. Trackers hand out peers to match.
+   */
+  public static final int CONNECTIONS = 30;
+  /** How long a seeder serves one peer before its tracker grants it to another. */
+  public static final Duration SEEDER_TERM = Duration.ofSeconds(10);
+
   /** How a seeder shows its pieces: see {@link InitialSeeding}. */
   public enum Seeding {
     /** Everything, to everyone. */
     EVERYTHING,
-    /** Each piece to one peer before any piece to a second, then everything: the one seeder of a push. */
+    /** Each piece to one peer before any piece to a second, then everything. */
     INITIAL,
     /**
      * Each piece to one peer before any piece to a second, and after that only pieces no connected peer has (their
-     * holder left), for as long as it seeds: the peers fetch everything else from each other. For {@code herd serve},
-     * whose uplink serves every fleet that pulls from it.
+     * holder left), for as long as it seeds: the peers fetch everything else from each other. For a seeder whose
+     * uplink serves a whole fleet: herd's own, in a push and in {@code herd serve}.
      */
     SPARING
   }
 
   public static SwarmOptions defaults() {
-    return new SwarmOptions(128, 200, Seeding.EVERYTHING);
+    return new SwarmOptions(128, CONNECTIONS, Seeding.EVERYTHING, Duration.ZERO);
   }
 
-  public SwarmOptions with(Seeding seeding) {
-    return new SwarmOptions(pipeline, maxPeers, seeding);
+  /**
+   * A seeder that a tracker grants to {@link #CONNECTIONS} peers at a time, each for a {@link #SEEDER_TERM}: room for
+   * twice as many, since grants and hang-ups are timed apart (and hosts behind bastions dial it without a grant).
+   */
+  public static SwarmOptions seeder(Seeding seeding) {
+    return new SwarmOptions(128, 2 * CONNECTIONS, seeding, SEEDER_TERM);
   }
 }

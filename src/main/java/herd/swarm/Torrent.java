@@ -79,8 +79,8 @@ public final class Torrent {
   }
 
   /**
-   * Connects to a peer unless already dialed, or unless this torrent has every piece: those who lack pieces dial
-   * it. Safe from any thread.
+   * Connects to a peer unless already dialed, or unless this torrent has every piece (those who lack pieces dial
+   * it) or all its connections. Safe from any thread.
    */
   public void connect(InetSocketAddress address) {
     loop.execute(() -> {
@@ -129,8 +129,12 @@ public final class Torrent {
 
   // ---- events, on the loop ----
 
-  /** A dial failed: the address may be dialed again when a tracker names it next. */
-  void dialFailed(InetSocketAddress address) {
+  /**
+   * A dial failed, or a connection we dialed ended after the peer was admitted (a seeder hangs up after its term):
+   * the address may be dialed again when a tracker names it next. A peer that turned us away at its handshake is not
+   * dialed again.
+   */
+  void mayRedial(InetSocketAddress address) {
     dialed.remove(address);
   }
 

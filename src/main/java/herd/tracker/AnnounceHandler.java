@@ -69,8 +69,9 @@ final class AnnounceHandler extends SimpleChannelInboundHandler<FullHttpRequest>
       admit(request);
       boolean forwarded = remote.getAddress().isLoopbackAddress() && request.ip() != null;
       if (forwarded) request = request.at(request.ip());
-      Swarm.Handout handout = swarms.find(request.infoHash()).announce(request, System.nanoTime());
-      if (options.seederPort() != 0 && !forwarded && swarms.added(request.infoHash())) {
+      boolean seeded = options.seederPort() != 0 && !forwarded && swarms.added(request.infoHash());
+      Swarm.Handout handout = swarms.find(request.infoHash()).announce(request, seeded, System.nanoTime());
+      if (handout.seeder()) {
         // The address this host reached us at is the one address of ours we know it can reach.
         InetSocketAddress local = (InetSocketAddress) ctx.channel().localAddress();
         handout = handout.withSeed(new Peer(new byte[0], local.getAddress(), options.seederPort()));

@@ -1,7 +1,6 @@
 package herd.tracker;
 
 import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
@@ -15,22 +14,20 @@ import java.util.concurrent.ConcurrentHashMap;
 final class Swarms {
   static final int MAX_ANNOUNCED = 10_000;
 
-  private final Duration interval;
-  private final boolean anyTorrent;
+  private final TrackerOptions options;
   private final Random random;
   private final Map<ByteBuffer, Swarm> swarms = new ConcurrentHashMap<>();
   private final Set<ByteBuffer> added = ConcurrentHashMap.newKeySet();
 
-  Swarms(Duration interval, boolean anyTorrent, Random random) {
-    this.interval = interval;
-    this.anyTorrent = anyTorrent;
+  Swarms(TrackerOptions options, Random random) {
+    this.options = options;
     this.random = random;
   }
 
   void add(byte[] infoHash) {
     ByteBuffer key = key(infoHash);
     added.add(key);
-    swarms.computeIfAbsent(key, k -> new Swarm(interval, random));
+    swarms.computeIfAbsent(key, k -> newSwarm());
   }
 
   /** Forgets a torrent and its peers. */
@@ -49,9 +46,9 @@ final class Swarms {
     ByteBuffer key = ByteBuffer.wrap(infoHash);
     Swarm swarm = swarms.get(key);
     if (swarm != null) return swarm;
-    if (!anyTorrent) throw new AnnounceException("unknown torrent");
+    if (!options.anyTorrent()) throw new AnnounceException("unknown torrent");
     if (swarms.size() - added.size() >= MAX_ANNOUNCED) throw new AnnounceException("tracking too many torrents");
-    return swarms.computeIfAbsent(key(infoHash), k -> new Swarm(interval, random));
+    return swarms.computeIfAbsent(key(infoHash), k -> newSwarm());
   }
 
   /** Drops the torrents that were only announced and have no live peer left. */
@@ -61,6 +58,10 @@ final class Swarms {
 
   int size() {
     return swarms.size();
+  }
+
+  private Swarm newSwarm() {
+    return new Swarm(options.interval(), options.connections(), options.seederTerm(), random);
   }
 
   private static ByteBuffer key(byte[] infoHash) {

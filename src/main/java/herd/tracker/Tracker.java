@@ -24,9 +24,9 @@ import org.slf4j.LoggerFactory;
  * An HTTP BitTorrent tracker (BEP 3, 23, 7) serving {@code /announce} on a port of its own, for the torrents
  * {@link #add added} to it, or for any torrent ({@link TrackerOptions#anyTorrent}).
  *
- * <p>herd's seeder never announces; instead, when {@link TrackerOptions#seederPort} is not 0, every reply for an
- * added torrent lists it first at the local address of the connection that carried the announce, which is the
- * address that host reached us at.
+ * <p>herd's seeder never announces; instead, when {@link TrackerOptions#seederPort} is not 0, replies for an added
+ * torrent to the peers granted the seeder (a bounded, rotating set: see {@link Swarm}) list it first, at the local
+ * address of the connection that carried the announce, which is the address that host reached us at.
  *
  * <p>A host that cannot reach this machine announces through a reverse forward on its SSH connection, so its announce
  * comes from a loopback address; it names its own address in BEP 3's {@code ip} parameter. Such an announce, and only
@@ -62,7 +62,7 @@ public final class Tracker implements AutoCloseable {
    */
   public static Tracker start(EventLoopGroup group, InetSocketAddress bind, TrackerOptions options, Pages pages)
       throws IOException {
-    Swarms swarms = new Swarms(options.interval(), options.anyTorrent(), new Random());
+    Swarms swarms = new Swarms(options, new Random());
     AnnounceHandler handler = new AnnounceHandler(options, swarms, pages);
     ChannelGroup channels = new DefaultChannelGroup("tracker", group.next());
     ServerBootstrap bootstrap = new ServerBootstrap()
@@ -86,7 +86,7 @@ public final class Tracker implements AutoCloseable {
     return new Tracker(channels, bootstrap, swarms, sweeps, local.getPort());
   }
 
-  /** Tracks {@code infoHash} (20 bytes) from now on; with a seeder port, every reply for it lists the seeder. */
+  /** Tracks {@code infoHash} (20 bytes) from now on; with a seeder port, replies for it list the seeder. */
   public void add(byte[] infoHash) {
     swarms.add(infoHash);
   }

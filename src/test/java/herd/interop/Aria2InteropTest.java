@@ -226,7 +226,9 @@ class Aria2InteropTest {
   }
 
   private Tracker tracker(Metainfo meta, int seederPort) throws IOException {
-    Tracker tracker = Tracker.start(group, loopback(0), new TrackerOptions(null, seederPort, ANNOUNCE_INTERVAL, false), Pages.NONE);
+    Tracker tracker = Tracker.start(group, loopback(0),
+        new TrackerOptions(null, seederPort, ANNOUNCE_INTERVAL, false, SwarmOptions.CONNECTIONS, SwarmOptions.SEEDER_TERM),
+        Pages.NONE);
     tracker.add(meta.infoHash());
     closeLater.add(tracker);
     return tracker;

@@ -67,7 +67,9 @@ class PeerSwarmTest {
     seeder = Swarm.start(group, Admission.members(secret, tls), new InetSocketAddress("127.0.0.1", 0), 0);
     seeder.add(seederStore, all, SwarmOptions.defaults());
     byte[] token = Admission.trackerToken(secret).getBytes(StandardCharsets.US_ASCII);
-    tracker = Tracker.start(group, new InetSocketAddress("127.0.0.1", 0), new TrackerOptions(token, seeder.port(), Duration.ofSeconds(1), false), Pages.NONE);
+    tracker = Tracker.start(group, new InetSocketAddress("127.0.0.1", 0),
+        new TrackerOptions(token, seeder.port(), Duration.ofSeconds(1), false, SwarmOptions.CONNECTIONS, SwarmOptions.SEEDER_TERM),
+        Pages.NONE);
     tracker.add(meta.infoHash());
   }
 

@@ -107,7 +107,7 @@ class SwarmTest {
   void underInitialSeedingPeersCompleteByTradingWhatTheSeederShowedThem() throws Exception {
     Path source = randomFile("source.bin", 16 * 1024 * 1024);
     Metainfo meta = Hashing.hashFile(source).metainfo();
-    List<Torrent> peers = meshAround(seeder(source, meta, Admission.open(), SwarmOptions.defaults().with(SwarmOptions.Seeding.INITIAL)), meta, 3);
+    List<Torrent> peers = meshAround(seeder(source, meta, Admission.open(), SwarmOptions.seeder(SwarmOptions.Seeding.INITIAL)), meta, 3);
     for (int i = 0; i < 3; i++) assertArrayEquals(Files.readAllBytes(source), Files.readAllBytes(dir.resolve("peer" + i)));
     long shared = peers.stream().mapToLong(Torrent::uploadedBytes).sum();
     assertTrue(shared >= meta.length(), "the peers shared too little: " + shared);

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashSet;
@@ -48,7 +49,7 @@ class TorrentTest {
 
   @Test
   void aLeecherAsksAnUnchokingPeerForBlocksAndCompletesOnceEveryPieceChecksOut() throws IOException {
-    Torrent t = leecher(new SwarmOptions(8, 10, SwarmOptions.Seeding.EVERYTHING));
+    Torrent t = leecher(new SwarmOptions(8, 10, SwarmOptions.Seeding.EVERYTHING, Duration.ZERO));
     Link seeder = new Link("seeder");
     Peer peer = t.join(seeder, id(1), true);
     assertEquals(List.of(new Message.Unchoke()), seeder.sent, "nothing to show yet: only an unchoke");
@@ -75,7 +76,7 @@ class TorrentTest {
 
   @Test
   void aPeerWhoseBlocksFailTheHashIsDroppedAndNotLetBackIn() throws IOException {
-    Torrent t = leecher(new SwarmOptions(128, 10, SwarmOptions.Seeding.EVERYTHING));
+    Torrent t = leecher(new SwarmOptions(128, 10, SwarmOptions.Seeding.EVERYTHING, Duration.ZERO));
     Link liar = new Link("liar");
     Peer peer = t.join(liar, id(9), true);
     peer.received(new Message.Bitfield(Peer.toBytes(all(), PIECES)));
@@ -133,7 +134,7 @@ class TorrentTest {
     PieceStore store = PieceStore.openForReading(dir.resolve("source"), meta);
     stores.add(store);
     // a window of two pieces per peer
-    Torrent seeder = torrent(store, all(), new SwarmOptions(4, 10, SwarmOptions.Seeding.INITIAL));
+    Torrent seeder = torrent(store, all(), new SwarmOptions(4, 10, SwarmOptions.Seeding.INITIAL, Duration.ZERO));
     Link a = new Link("a");
     Link b = new Link("b");
     seeder.join(a, id(1), false);
@@ -150,7 +151,7 @@ class TorrentTest {
   void aSparingSeederShowsOnlyWhatNoConnectedPeerHasAndShowsAgainWhatLeavesWithAPeer() throws IOException {
     PieceStore store = PieceStore.openForReading(dir.resolve("source"), meta);
     stores.add(store);
-    Torrent seeder = torrent(store, all(), new SwarmOptions(4, 10, SwarmOptions.Seeding.SPARING));
+    Torrent seeder = torrent(store, all(), new SwarmOptions(4, 10, SwarmOptions.Seeding.SPARING, Duration.ZERO));
     Link a = new Link("a");
     Peer first = seeder.join(a, id(1), false);
     // a fetches what it is shown, and is shown more, until it has everything

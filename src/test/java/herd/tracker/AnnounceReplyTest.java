@@ -18,7 +18,7 @@ class AnnounceReplyTest {
           new Peer(new byte[0], ip("10.1.2.3"), 0x1A2B),
           new Peer(id(5), ip("2001:db8::1"), 6881),
           new Peer(id(6), ip("192.0.2.200"), 65535)),
-      3, 4);
+      false, 3, 4);
 
   @Test
   void compactPutsIpv4InPeersAndIpv6InPeers6() {

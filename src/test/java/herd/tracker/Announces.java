@@ -2,10 +2,15 @@ package herd.tracker;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.Arrays;
 
 /** Builders for announces in tests. */
 final class Announces {
+  /** A tracker's wiring in tests, as herd's. */
+  static final int CONNECTIONS = 30;
+  static final Duration TERM = Duration.ofSeconds(10);
+
   private Announces() {}
 
   /** Percent-encodes every byte, as careful clients do for binary values. */

@@ -33,9 +33,11 @@ class ForwardedAnnounceTest {
   private final AnnounceHandler handler = handler();
 
   private static AnnounceHandler handler() {
-    Swarms swarms = new Swarms(Duration.ofSeconds(30), false, new Random(1));
+    TrackerOptions options =
+        new TrackerOptions(null, SEEDER_PORT, Duration.ofSeconds(30), false, Announces.CONNECTIONS, Announces.TERM);
+    Swarms swarms = new Swarms(options, new Random(1));
     swarms.add(HASH);
-    return new AnnounceHandler(new TrackerOptions(null, SEEDER_PORT, Duration.ofSeconds(30), false), swarms, Pages.NONE);
+    return new AnnounceHandler(options, swarms, Pages.NONE);
   }
 
   /** The compact peer list of the reply to peer {@code peer}'s announce, arriving from {@code from} at {@code to}. */

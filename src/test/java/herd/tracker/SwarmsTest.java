@@ -13,9 +13,13 @@ class SwarmsTest {
   private static final Duration INTERVAL = Duration.ofSeconds(10);
   private static final long TTL = INTERVAL.multipliedBy(3).toNanos();
 
+  private static TrackerOptions options(boolean anyTorrent) {
+    return new TrackerOptions(null, 0, INTERVAL, anyTorrent, Announces.CONNECTIONS, Announces.TERM);
+  }
+
   @Test
   void aClosedTrackerKnowsOnlyTheTorrentsAddedToIt() throws Exception {
-    Swarms swarms = new Swarms(INTERVAL, false, new Random(1));
+    Swarms swarms = new Swarms(options(false), new Random(1));
     swarms.add(hash(1));
     assertSame(swarms.find(hash(1)), swarms.find(hash(1)));
     assertEquals("unknown torrent", assertThrows(AnnounceException.class, () -> swarms.find(hash(2))).getMessage());
@@ -25,10 +29,10 @@ class SwarmsTest {
 
   @Test
   void announcedTorrentsAreDroppedOnceTheirPeersExpireAndAddedOnesAreKept() throws Exception {
-    Swarms swarms = new Swarms(INTERVAL, true, new Random(1));
+    Swarms swarms = new Swarms(options(true), new Random(1));
     swarms.add(hash(1));
-    swarms.find(hash(2)).announce(request(hash(2)), 0);
-    swarms.find(hash(3)).announce(request(hash(3)), TTL);
+    swarms.find(hash(2)).announce(request(hash(2)), false, 0);
+    swarms.find(hash(3)).announce(request(hash(3)), false, TTL);
     swarms.sweep(TTL + 1);
     assertEquals(2, swarms.size(), "the swarm whose last peer expired is still tracked");
     swarms.sweep(3 * TTL);
@@ -38,7 +42,7 @@ class SwarmsTest {
 
   @Test
   void announcedTorrentsAreCapped() throws Exception {
-    Swarms swarms = new Swarms(INTERVAL, true, new Random(1));
+    Swarms swarms = new Swarms(options(true), new Random(1));
     for (int i = 0; i < Swarms.MAX_ANNOUNCED; i++) swarms.find(hash(i));
     swarms.add(hash(-1));
     assertEquals("tracking too many torrents",

@@ -41,7 +41,8 @@ class TrackerLoadTest {
     });
     byte[] hash = new byte[20];
     hash[0] = 7;
-    Tracker tracker = Tracker.start(group, new InetSocketAddress("127.0.0.1", 0), new TrackerOptions(null, 6881, Duration.ofSeconds(5), false), Pages.NONE);
+    Tracker tracker = Tracker.start(group, new InetSocketAddress("127.0.0.1", 0),
+        new TrackerOptions(null, 6881, Duration.ofSeconds(5), false, Announces.CONNECTIONS, Announces.TERM), Pages.NONE);
     tracker.add(hash);
     try {
       String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();

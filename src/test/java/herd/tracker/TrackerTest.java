@@ -130,7 +130,8 @@ class TrackerTest {
 
   @Test
   void openToAnyTorrentTracksAnnouncedOnesWithoutListingTheSeeder() throws Exception {
-    tracker = Tracker.start(group, LOOPBACK, new TrackerOptions(null, SEEDER_PORT, Duration.ofSeconds(30), true), Pages.NONE);
+    tracker = Tracker.start(group, LOOPBACK,
+        new TrackerOptions(null, SEEDER_PORT, Duration.ofSeconds(30), true, Announces.CONNECTIONS, Announces.TERM), Pages.NONE);
     tracker.add(HASH);
     byte[] anyHash = id(0xCC);
     assertEquals(0, ((byte[]) announce(anyHash, 1, 6001).get("peers")).length, "the seeder listed for a torrent it lacks");
@@ -205,7 +206,8 @@ class TrackerTest {
 
   /** A tracker for {@link #HASH}. */
   private Tracker start(InetSocketAddress bind, byte[] token, int seederPort) throws IOException {
-    Tracker t = Tracker.start(group, bind, new TrackerOptions(token, seederPort, Duration.ofSeconds(30), false), Pages.NONE);
+    Tracker t = Tracker.start(group, bind,
+        new TrackerOptions(token, seederPort, Duration.ofSeconds(30), false, Announces.CONNECTIONS, Announces.TERM), Pages.NONE);
     t.add(HASH);
     return t;
   }

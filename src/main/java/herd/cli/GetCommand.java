@@ -100,7 +100,7 @@ final class GetCommand implements Callable<Integer> {
         err.printf("herd: %s%n", reason);
         err.flush();
       }
-    }).run(stop);
+    }).run(stop, false);
     return status == 0 ? ExitStatus.OK.code : ExitStatus.HOSTS_FAILED.code;
   }
 

@@ -4,30 +4,42 @@ import herd.bencode.Bencode;
 import herd.swarm.Torrent;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.ConnectException;
 import java.net.HttpURLConnection;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Announces this peer to the tracker over HTTP (BEP 3, compact replies per BEP 23 and BEP 7) and dials every
  * peer the tracker hands out, and {@code seeder} if not null.
+ *
+ * <p>Its answers are a lease: a push's peer serves for as long as the run's tracker answers. The lease ends when
+ * the tracker's port refuses the connection (the run is over, or herd was killed: nothing listens there any more)
+ * or when no announce got an answer for {@link #LEASE}.
  */
 public final class Announcer {
   private static final System.Logger LOG = System.getLogger(Announcer.class.getName());
   private static final int TIMEOUT_MILLIS = 10_000;
+  /** How long a peer serves without an answer from its tracker. */
+  static final Duration LEASE = Duration.ofSeconds(30);
 
   private final String trackerUrl;
   private final InetSocketAddress seeder;
   private final Torrent torrent;
   private final int port;
+  private final CompletableFuture<String> leaseEnded = new CompletableFuture<>();
+  /** When an announce was last answered ({@link System#nanoTime()}), or this announcer made. */
+  private volatile long answered = System.nanoTime();
 
   /** Announces {@code torrent}, which this process shares on {@code port}. */
   public Announcer(String trackerUrl, InetSocketAddress seeder, Torrent torrent, int port) {
@@ -63,6 +75,7 @@ public final class Announcer {
     } finally {
       c.disconnect();
     }
+    answered = System.nanoTime();
     Map<String, Object> reply = Bencode.decodeDict(body);
     if (reply.get("failure reason") instanceof byte[] reason) {
       throw new IOException("tracker refused: " + new String(reason, StandardCharsets.UTF_8));
@@ -84,11 +97,24 @@ public final class Announcer {
         following = null;
       } catch (IOException | RuntimeException e) {
         LOG.log(System.Logger.Level.WARNING, "announce failed: " + e.getMessage());
+        if (e instanceof ConnectException) {
+          leaseEnded.complete("the tracker is gone (" + e.getMessage() + ")");
+        } else if (System.nanoTime() - answered > LEASE.toNanos()) {
+          leaseEnded.complete("no answer from the tracker for " + LEASE.toSeconds() + " s");
+        }
         next = 1;
       }
       String then = following;
       timer.schedule(() -> loop(timer, then), next, TimeUnit.SECONDS);
     });
+  }
+
+  /**
+   * Completes, with why, when the lease ends. Announcing goes on: a peer that serves under the lease stops, others
+   * (such as {@code herd get}'s, whose tracker may come back) need not.
+   */
+  public CompletableFuture<String> leaseEnded() {
+    return leaseEnded;
   }
 
   static List<InetSocketAddress> peers(Map<String, Object> reply) throws IOException {

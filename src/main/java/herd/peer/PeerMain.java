@@ -8,8 +8,10 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The peer program's entry point, started by herd over SSH. Reads its {@link PeerConfig} as the first line of
- * stdin; the end of stdin (herd ended the run, or the SSH session is gone) stops it. Exits 0 once the file is
- * placed and the run has ended, non-zero otherwise.
+ * stdin; the end of stdin (herd ended the run, or the SSH session is gone) stops it, unless herd sent
+ * {@link Report#DETACH} first: herd closes the SSH session of a host whose peer placed the file, and the peer goes on
+ * serving under its tracker's lease ({@link Announcer}), which ends with the run. Exits 0 once the file is placed and
+ * the run has ended, non-zero otherwise.
  */
 public final class PeerMain {
   private PeerMain() {}
@@ -29,11 +31,22 @@ public final class PeerMain {
       System.exit(2);
       return;
     }
+    CompletableFuture<Void> stop = stopAtEndOf(stdin);
+    int status = new PeerRun(config, Report.lines(System.out)).run(stop, true);
+    System.out.flush();
+    System.exit(status);
+  }
+
+  /**
+   * Completes at the end of {@code stdin}, which a daemon thread reads to the end from now on, unless a line
+   * {@link Report#DETACH} comes first.
+   */
+  public static CompletableFuture<Void> stopAtEndOf(BufferedReader stdin) {
     CompletableFuture<Void> stop = new CompletableFuture<>();
     Thread watcher = new Thread(() -> {
       try {
-        while (stdin.read() >= 0) {
-          // herd sends nothing more; only the end of the stream matters
+        for (String more; (more = stdin.readLine()) != null; ) {
+          if (more.equals(Report.DETACH)) return;
         }
       } catch (IOException ignored) {
         // a broken pipe means the same as the end of the stream
@@ -42,8 +55,6 @@ public final class PeerMain {
     }, "herd-peer-stdin");
     watcher.setDaemon(true);
     watcher.start();
-    int status = new PeerRun(config, Report.lines(System.out)).run(stop);
-    System.out.flush();
-    System.exit(status);
+    return stop;
   }
 }

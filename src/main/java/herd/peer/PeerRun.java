@@ -49,10 +49,10 @@ public final class PeerRun {
   }
 
   /**
-   * Runs until {@code stop} completes (herd ended the run, or the SSH channel closed). Returns the exit status:
-   * 0 if the file was placed.
+   * Runs until {@code stop} completes (herd ended the run, or the SSH channel closed) or, if {@code leased}, the
+   * tracker's lease ends ({@link Announcer}). Returns the exit status: 0 if the file was placed.
    */
-  public int run(CompletableFuture<Void> stop) {
+  public int run(CompletableFuture<Void> stop, boolean leased) {
     Metainfo meta;
     Landing landing;
     try {
@@ -95,15 +95,17 @@ public final class PeerRun {
         Torrent torrent = swarm.add(store, have, SwarmOptions.defaults());
         Announcer announcer = new Announcer(config.trackerUrl(), config.seederAddress(), torrent, swarm.port());
         announcer.loop(timer, "started");
+        CompletableFuture<?> end = leased ? CompletableFuture.anyOf(stop, announcer.leaseEnded()) : stop;
         if (existing == null) {
           AtomicLong reported = new AtomicLong(-1);
           timer.scheduleWithFixedDelay(() -> {
             long v = torrent.verifiedBytes();
             if (reported.getAndSet(v) != v) report.progress(v);
           }, 0, PROGRESS_MILLIS, TimeUnit.MILLISECONDS);
-          CompletableFuture.anyOf(torrent.completion(), stop).get();
+          CompletableFuture.anyOf(torrent.completion(), end).get();
           if (!torrent.completion().isDone()) {
-            report.fail("stopped before the transfer completed");
+            String why = leased ? announcer.leaseEnded().getNow(null) : null;
+            report.fail("stopped before the transfer completed" + (why == null ? "" : ": " + why));
             return 1;
           }
           torrent.completion().get();
@@ -117,7 +119,7 @@ public final class PeerRun {
           placed = true;
           placed(landing, meta.length());
         }
-        stop.get();
+        end.get();
         return 0;
       } finally {
         swarm.close();

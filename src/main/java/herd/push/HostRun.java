@@ -23,9 +23,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One host's part of a push, on a thread of its own: connect, check Java, make sure the peer program is there,
- * start it, follow its reports until it placed the file (then give back the parallel slot), keep it serving until
- * the run ends, then stop it. Retries a retryable failure up to {@code retries} times.
+ * One host's part of a push, on one of the push's {@code parallel} threads: connect, check Java, make sure the peer
+ * program is there, start it, and follow its reports until it placed the file. Then the peer goes on serving without
+ * this connection, under its tracker's lease ({@link Report#DETACH}), and the thread moves on to another host; only
+ * a host that announces through a forward on this connection (behind a bastion) keeps it until the run ends. Retries
+ * a retryable failure up to {@code retries} times.
  *
  * <p>With {@link PushRequest#sudo()} the peer runs as {@code exec sudo -n -- JAVA ... -jar JAR}: sudo passes its
  * stdin to the peer, so closing the channel (or losing the connection) stops the peer as it does without sudo. The
@@ -44,6 +46,8 @@ final class HostRun implements Runnable {
   private final Push run;
   private final AtomicReference<HostOutcome> outcome = new AtomicReference<>();
   private volatile RemoteHost session;
+  /** Whether the session stays open after this host is done, until {@link #abort}. */
+  private volatile boolean held;
   private int attempts;
 
   HostRun(HostSpec host, Push run) {
@@ -74,7 +78,7 @@ final class HostRun implements Runnable {
         fail("interrupted");
         return;
       } finally {
-        closeSession();
+        if (!held) closeSession();
       }
     }
   }
@@ -86,75 +90,72 @@ final class HostRun implements Runnable {
   }
 
   private void attempt() throws RemoteException, InterruptedException {
-    run.slots().acquire();
-    boolean holding = true;
+    session = run.connector().connect(host, attempts);
+    if (outcome.get() != null) return; // aborted while connecting
+    PeerJar jar = session.ensureJar(run.peerJar(), run.request().remotePath());
+    run.awaitServing();
+    boolean sudo = run.request().sudo();
+    PeerConfig config = peerConfig(session, jar.dir() + (sudo ? "/verified-root" : "/verified"));
+    RemoteProcess peer = session.start("exec " + (sudo ? "sudo -n -- " : "") + Shell.quote(session.javaPath()) + " "
+        + PeerProgram.JAVA_FLAGS + " -jar " + Shell.quote(jar.path()) + " 2>&1");
+    run.emit(new PushEvent.PeerStarted(host, jar.uploaded()));
     try {
-      session = run.connector().connect(host, attempts);
-      if (outcome.get() != null) return; // aborted while connecting
-      PeerJar jar = session.ensureJar(run.peerJar(), run.request().remotePath());
-      run.awaitServing();
-      boolean sudo = run.request().sudo();
-      PeerConfig config = peerConfig(session, jar.dir() + (sudo ? "/verified-root" : "/verified"));
-      RemoteProcess peer = session.start("exec " + (sudo ? "sudo -n -- " : "") + Shell.quote(session.javaPath()) + " "
-          + PeerProgram.JAVA_FLAGS + " -jar " + Shell.quote(jar.path()) + " 2>&1");
-      run.emit(new PushEvent.PeerStarted(host, jar.uploaded()));
+      OutputStream stdin = peer.stdin();
       try {
-        OutputStream stdin = peer.stdin();
-        try {
-          stdin.write((config.encodeLine() + "\n").getBytes(StandardCharsets.US_ASCII));
-          stdin.flush();
-        } catch (IOException e) {
-          // It may have exited already (sudo refused, say): its output, read below, says why.
-          log.debug("{}: sending the peer its configuration: {}", host, e.toString());
-        }
-        BufferedReader lines = new BufferedReader(new InputStreamReader(peer.stdout(), StandardCharsets.UTF_8));
-        Deque<String> tail = new ArrayDeque<>();
-        String line;
-        boolean firstPiece = false;
-        while ((line = lines.readLine()) != null) {
-          int space = line.indexOf(' ');
-          String kind = space < 0 ? line : line.substring(0, space);
-          String value = space < 0 ? "" : line.substring(space + 1);
-          if (kind.equals(Report.PROGRESS)) {
-            long bytes = Long.parseLong(value);
-            if (bytes > 0 && !firstPiece) {
-              firstPiece = true;
-              log.debug("{}: first piece", host);
-            }
-            run.emit(new PushEvent.HostProgress(host, bytes));
-          } else if (kind.equals(Report.DONE)) {
-            if (!finish(new HostOutcome(host, true, value, attempts))) return;
-            run.emit(new PushEvent.HostDone(host, value));
-            run.slots().release();
-            holding = false;
-            run.awaitEnd();
-            stdin.close();
-          } else if (kind.equals(Report.FAIL)) {
-            throw new RemoteException(RemoteException.Kind.COMMAND_FAILED, value);
-          } else {
-            log.debug("{}: {}", host, line);
-            tail.addLast(line);
-            if (tail.size() > TAIL_LINES) tail.removeFirst();
-          }
-        }
-        if (outcome.get() == null) {
-          peer.waitFor(EXIT_WAIT);
-          Integer status = peer.exitStatus();
-          if (sudo && tail.stream().anyMatch(HostRun::sudoWantsPassword)) {
-            throw new RemoteException(RemoteException.Kind.AUTH_FAILED, "sudo needs a password for " + session.user()
-                + ": allow NOPASSWD for " + session.javaPath() + ", or log in as root");
-          }
-          throw new RemoteException(RemoteException.Kind.DISCONNECTED, "peer program exited"
-              + (status == null ? "" : " with status " + status) + (tail.isEmpty() ? "" : ": " + String.join(" | ", tail)));
-        }
-        peer.waitFor(EXIT_WAIT);
-      } catch (IOException | NumberFormatException e) {
-        if (outcome.get() == null) throw new RemoteException(RemoteException.Kind.DISCONNECTED, "lost the peer program: " + e.getMessage());
-      } finally {
-        peer.close();
+        stdin.write((config.encodeLine() + "\n").getBytes(StandardCharsets.US_ASCII));
+        stdin.flush();
+      } catch (IOException e) {
+        // It may have exited already (sudo refused, say): its output, read below, says why.
+        log.debug("{}: sending the peer its configuration: {}", host, e.toString());
       }
+      BufferedReader lines = new BufferedReader(new InputStreamReader(peer.stdout(), StandardCharsets.UTF_8));
+      Deque<String> tail = new ArrayDeque<>();
+      String line;
+      boolean firstPiece = false;
+      while ((line = lines.readLine()) != null) {
+        int space = line.indexOf(' ');
+        String kind = space < 0 ? line : line.substring(0, space);
+        String value = space < 0 ? "" : line.substring(space + 1);
+        if (kind.equals(Report.PROGRESS)) {
+          long bytes = Long.parseLong(value);
+          if (bytes > 0 && !firstPiece) {
+            firstPiece = true;
+            log.debug("{}: first piece", host);
+          }
+          run.emit(new PushEvent.HostProgress(host, bytes));
+        } else if (kind.equals(Report.DONE)) {
+          if (!finish(new HostOutcome(host, true, value, attempts))) return;
+          run.emit(new PushEvent.HostDone(host, value));
+          // a host that announces through this connection's forward keeps it; abort closes it when the run ends
+          held = session.tunneled();
+          if (!held) {
+            stdin.write((Report.DETACH + "\n").getBytes(StandardCharsets.US_ASCII));
+            stdin.flush();
+          }
+          return;
+        } else if (kind.equals(Report.FAIL)) {
+          throw new RemoteException(RemoteException.Kind.COMMAND_FAILED, value);
+        } else {
+          log.debug("{}: {}", host, line);
+          tail.addLast(line);
+          if (tail.size() > TAIL_LINES) tail.removeFirst();
+        }
+      }
+      if (outcome.get() == null) {
+        peer.waitFor(EXIT_WAIT);
+        Integer status = peer.exitStatus();
+        if (sudo && tail.stream().anyMatch(HostRun::sudoWantsPassword)) {
+          throw new RemoteException(RemoteException.Kind.AUTH_FAILED, "sudo needs a password for " + session.user()
+              + ": allow NOPASSWD for " + session.javaPath() + ", or log in as root");
+        }
+        throw new RemoteException(RemoteException.Kind.DISCONNECTED, "peer program exited"
+            + (status == null ? "" : " with status " + status) + (tail.isEmpty() ? "" : ": " + String.join(" | ", tail)));
+      }
+      peer.waitFor(EXIT_WAIT);
+    } catch (IOException | NumberFormatException e) {
+      if (outcome.get() == null) throw new RemoteException(RemoteException.Kind.DISCONNECTED, "lost the peer program: " + e.getMessage());
     } finally {
-      if (holding) run.slots().release();
+      if (!held) peer.close();
     }
   }
 

@@ -32,13 +32,13 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A push: run every host (at most {@code parallel} connecting or transferring at once) while the file is hashed and
- * the tracker and the seeder start, wait until each host is done or failed, or the run's time is up, then stop
- * every peer and close everything. Never exits the JVM.
+ * A push: run every host, on {@code parallel} threads (so at most that many connecting or transferring at once),
+ * while the file is hashed and the tracker and the seeder start; wait until each host is done or failed, or the
+ * run's time is up; then close everything. Peers that placed the file serve on without their SSH sessions until the
+ * tracker closes: then they stop (see {@link herd.peer.Announcer}). Never exits the JVM.
  */
 public final class Push {
   /** How often peers announce; short, so that every peer hears of every other quickly. */
@@ -46,9 +46,7 @@ public final class Push {
 
   private final PushRequest request;
   private final PushListener listener;
-  private final Semaphore slots;
   private final Connector connector;
-  private final CountDownLatch end = new CountDownLatch(1);
   private final CompletableFuture<Void> serving = new CompletableFuture<>();
   private CountDownLatch finished;
   private final byte[] peerJar;
@@ -66,7 +64,6 @@ public final class Push {
     this.listener = listener;
     this.connector = connector;
     this.peerJar = peerJar;
-    this.slots = new Semaphore(request.parallel());
   }
 
   /** Validates {@code request}, then runs it to the end. */
@@ -93,7 +90,8 @@ public final class Push {
     long size = tree != null ? tree.files().stream().mapToLong(FileEntry::length).sum() : Files.size(request.file());
     emit(new PushEvent.RunStarted(request.file().toString(), size, Hashing.pieceCountFor(size), request.hosts().size()));
     finished = new CountDownLatch(request.hosts().size());
-    ExecutorService hostThreads = Executors.newCachedThreadPool(new DefaultThreadFactory("herd-host", true));
+    ExecutorService hostThreads =
+        Executors.newFixedThreadPool(request.parallel(), new DefaultThreadFactory("herd-host", true));
     List<HostRun> hosts = new ArrayList<>();
     for (HostSpec h : request.hosts()) hosts.add(new HostRun(h, this));
     // hosts connect and check Java and the peer program while the file is hashed; they start their peers once
@@ -125,8 +123,7 @@ public final class Push {
         }
       }
     } finally {
-      end.countDown();
-      for (HostRun h : hosts) if (h.outcome() == null) h.abort("interrupted");
+      for (HostRun h : hosts) h.abort("interrupted"); // closes the sessions of hosts behind bastions too
       serving.completeExceptionally(new IOException("the run ended before the seeder was up")); // once it was, a no-op
       hostThreads.shutdown();
       if (!hostThreads.awaitTermination(30, TimeUnit.SECONDS)) hostThreads.shutdownNow();
@@ -153,10 +150,6 @@ public final class Push {
 
   PushRequest request() {
     return request;
-  }
-
-  Semaphore slots() {
-    return slots;
   }
 
   CountDownLatch finished() {
@@ -235,10 +228,5 @@ public final class Push {
     } catch (ExecutionException e) {
       throw new RemoteException(RemoteException.Kind.LOCAL, e.getCause().getMessage());
     }
-  }
-
-  /** Blocks until the run ends: every host is done or failed, or the time is up. */
-  void awaitEnd() throws InterruptedException {
-    end.await();
   }
 }

@@ -258,7 +258,7 @@ class Aria2InteropTest {
       PrintStream out = new PrintStream(report, true, StandardCharsets.UTF_8);
       Thread t = new Thread(() -> {
         try {
-          exit.complete(new PeerRun(config, Report.lines(out)).run(stop));
+          exit.complete(new PeerRun(config, Report.lines(out)).run(stop, false));
         } catch (Throwable e) {
           exit.completeExceptionally(e);
         }

@@ -237,7 +237,7 @@ class PeerSwarmTest {
 
     Running(PeerConfig config) {
       PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8);
-      Thread t = new Thread(() -> status.complete(new PeerRun(config, Report.lines(print)).run(stop)), "test-peer");
+      Thread t = new Thread(() -> status.complete(new PeerRun(config, Report.lines(print)).run(stop, false)), "test-peer");
       t.setDaemon(true);
       t.start();
     }

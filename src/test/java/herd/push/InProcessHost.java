@@ -1,6 +1,7 @@
 package herd.push;
 
 import herd.peer.PeerConfig;
+import herd.peer.PeerMain;
 import herd.peer.PeerRun;
 import herd.peer.Report;
 import herd.remote.PeerJar;
@@ -40,8 +41,11 @@ final class InProcessHost implements RemoteHost {
   private final DoneListener onDone;
   /** Completes with the peer's exit status. */
   final CompletableFuture<Integer> exit = new CompletableFuture<>();
-  /** The started peer's stdin: losing the host's connection ends it. */
+  /** The started peer's stdin: losing the host's connection ends it, unless herd detached it first. */
   private volatile OutputStream peerStdin;
+  /** Whether herd closed this host's connection, and whether its peer was still running then. */
+  volatile boolean closed;
+  volatile boolean servingWhenClosed;
 
   InProcessHost(Path root, boolean stuck, DoneListener onDone) {
     this.root = root;
@@ -136,24 +140,12 @@ final class InProcessHost implements RemoteHost {
     }
   }
 
-  /** The peer program: its configuration on stdin's first line, the end of stdin its stop. */
+  /** The peer program, as {@link PeerMain} runs it: its configuration on stdin's first line, then its stop. */
   private int peer(InputStream in, PrintStream out) {
     try (out) {
       BufferedReader stdin = new BufferedReader(new InputStreamReader(in, StandardCharsets.US_ASCII));
       PeerConfig c = PeerConfig.decodeLine(stdin.readLine());
-      CompletableFuture<Void> stop = new CompletableFuture<>();
-      Thread eof = new Thread(() -> {
-        try {
-          while (stdin.read() >= 0) {
-            // only the end matters
-          }
-        } catch (IOException ignored) {
-          // the same as the end
-        }
-        stop.complete(null);
-      }, "in-process-peer-stdin");
-      eof.setDaemon(true);
-      eof.start();
+      CompletableFuture<Void> stop = PeerMain.stopAtEndOf(stdin);
       if (stuck) {
         stop.join();
         return 1;
@@ -177,7 +169,7 @@ final class InProcessHost implements RemoteHost {
         public void fail(String reason) {
           lines.fail(reason);
         }
-      }).run(stop);
+      }).run(stop, true);
     } catch (IOException e) {
       return 2;
     }
@@ -185,6 +177,8 @@ final class InProcessHost implements RemoteHost {
 
   @Override
   public void close() {
+    if (!closed) servingWhenClosed = !exit.isDone();
+    closed = true;
     OutputStream s = peerStdin;
     if (s == null) return;
     try {

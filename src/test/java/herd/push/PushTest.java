@@ -43,6 +43,8 @@ class PushTest {
   private Path source;
   private final AtomicInteger active = new AtomicInteger();
   private final AtomicInteger mostActive = new AtomicInteger();
+  /** The most sessions open at once, counted as each host connects. */
+  private final AtomicInteger mostOpen = new AtomicInteger();
   private final Map<String, AtomicInteger> connects = new ConcurrentHashMap<>();
   private final Map<String, InProcessHost> started = new ConcurrentHashMap<>();
   private final List<PushEvent> events = new CopyOnWriteArrayList<>();
@@ -64,6 +66,7 @@ class PushTest {
           throw new RemoteException(RemoteException.Kind.UNREACHABLE, "connection refused");
         }
         mostActive.accumulateAndGet(active.incrementAndGet(), Math::max);
+        mostOpen.accumulateAndGet(1 + (int) started.values().stream().filter(h -> !h.closed).count(), Math::max);
         InProcessHost h = new InProcessHost(dir.resolve(host.host()), stuck.contains(host.host()), done -> active.decrementAndGet());
         started.put(host.host(), h);
         return h;
@@ -94,6 +97,20 @@ class PushTest {
     assertTrue(r.allDone(), r.toString());
     for (String h : hosts) assertHas(h);
     assertEquals(2, mostActive.get(), "hosts transferring at once");
+  }
+
+  @Test
+  void aHostThatPlacedTheFileServesOnWithoutItsSessionUntilTheRunEnds() throws Exception {
+    List<String> hosts = List.of("h1", "h2", "h3");
+    PushResult r = push(hosts, 1, 0, Duration.ZERO, connector(Set.of(), Set.of()));
+    assertTrue(r.allDone(), r.toString());
+    assertEquals(1, mostOpen.get(), "sessions open at once");
+    for (String h : hosts) {
+      InProcessHost host = started.get(h);
+      assertTrue(host.servingWhenClosed, h + ": its peer did not serve on once its session was closed");
+      assertEquals(0, host.exit.get(10, TimeUnit.SECONDS), h + ": its peer did not stop once the tracker closed");
+      assertHas(h);
+    }
   }
 
   @Test

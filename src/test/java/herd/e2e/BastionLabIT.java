@@ -123,7 +123,7 @@ class BastionLabIT {
   private static void assertEveryHostHas(String path) throws Exception {
     for (String h : behind) {
       assertEquals(payload.sha256(), lab.ssh(h, "sha256sum " + path).split(" ")[0], h + ":" + path);
-      assertEquals(0, lab.peerProcesses(h), "peer still running on " + h);
+      assertEquals(0, lab.peersLeft(h), "peer still running on " + h);
     }
   }
 

@@ -62,7 +62,7 @@ class DirectoryPushLabIT {
       assertEquals("", lab.ssh(h, "ls -A " + v1 + "/var/logs").trim(), h);
       assertEquals("bin current lib var", lab.ssh(h, "ls -A " + v1).trim().replace('\n', ' '), h + ": .git or staging left");
       assertEquals("v1", lab.ssh(h, "ls -A /srv/app").trim(), h + ": staging left beside the tree");
-      assertEquals(0, lab.peerProcesses(h), "peer still running on " + h);
+      assertEquals(0, lab.peersLeft(h), "peer still running on " + h);
     }
   }
 

@@ -75,7 +75,7 @@ class FaultsLabIT {
     for (String h : lab.hosts()) {
       assertEquals(expectOld.contains(h) ? "old" : "new", contentOf(h, path), h);
       assertEquals("", lab.ssh(h, "find $(dirname " + path + ") -name '*.part'").trim(), "temporary file left on " + h);
-      assertEquals(0, lab.peerProcesses(h), "peer still running on " + h);
+      assertEquals(0, lab.peersLeft(h), "peer still running on " + h);
     }
   }
 

@@ -70,6 +70,18 @@ final class Lab implements AutoCloseable {
   }
 
   /**
+   * How many herd peer processes still run on {@code address} once herd has ended, waiting up to 10 s for them to
+   * stop: a peer that placed the file serves on without its SSH session until its next announce finds the
+   * tracker gone, within an announce interval (2 s).
+   */
+  int peersLeft(String address) throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    int left;
+    while ((left = peerProcesses(address)) > 0 && System.nanoTime() < deadline) Thread.sleep(200);
+    return left;
+  }
+
+  /**
    * Cuts {@code address} off from the controller (10.77.0.1) both ways, as a firewall that drops packets would,
    * while it still reaches the other hosts; closing the result lets it through again. The rules live in the host's
    * network namespace, so {@code lab down} removes them too.

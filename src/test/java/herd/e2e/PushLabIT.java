@@ -48,7 +48,7 @@ class PushLabIT {
     for (String h : lab.hosts()) {
       assertEquals(sha256, lab.ssh(h, "sha256sum " + path).split(" ")[0], h + ":" + path);
       assertEquals("", lab.ssh(h, "ls -a $(dirname " + path + ") | grep -F .part || true").trim(), "temporary file left on " + h);
-      assertEquals(0, lab.peerProcesses(h), "peer still running on " + h);
+      assertEquals(0, lab.peersLeft(h), "peer still running on " + h);
     }
   }
 

@@ -56,7 +56,7 @@ class ScaleLabIT {
     assertTrue(rssKb < 768 * 1024, "the controller peaked at " + rssKb / 1024 + " MB for " + HOSTS + " hosts");
     for (String h : lab.hosts()) {
       assertEquals(String.valueOf(data.length), lab.ssh(h, "stat -c %s /srv/scale/small.bin").trim(), h);
-      assertEquals(0, lab.peerProcesses(h), h);
+      assertEquals(0, lab.peersLeft(h), h);
     }
   }
 

@@ -86,7 +86,7 @@ class SharedHostLabIT {
       assertTrue(r.stderr().contains("  " + h + ": refusing the peer program cache " + cache + ": " + cache
           + " is owned by uid 65534, neither root nor root"), r.stderr());
       assertEquals("", lab.ssh(h, "ls -A /srv/second 2>/dev/null || true").trim(), "something was placed on " + h);
-      assertEquals(0, lab.peerProcesses(h), "peer running on " + h);
+      assertEquals(0, lab.peersLeft(h), "peer running on " + h);
     }
     assertEquals(planted, lab.ssh(lab.hosts().get(0), "sha256sum " + cache + "/herd-peer-*.jar"));
   }

@@ -110,7 +110,7 @@ class SudoLabIT {
     return exec(c, "pgrep -a -f 'herd-pee[r]' || true");
   }
 
-  /** Waits for the container's peers to be gone; the peer stops when its stdin ends, after herd's channel closed. */
+  /** Waits for the container's peers to be gone: when its stdin ends, or, once detached, when herd's tracker is. */
   private static void assertNoPeerLeft(GenericContainer<?> c) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
     String left;

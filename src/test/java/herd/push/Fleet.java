@@ -15,9 +15,7 @@ import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
-import java.net.InetAddress;
 import java.net.HttpURLConnection;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -63,37 +61,7 @@ final class Fleet implements Connector {
   @Override
   public void close() {}
 
-  private final class Host implements RemoteHost {
-    @Override
-    public String user() {
-      return "fleet";
-    }
-
-    @Override
-    public InetAddress localAddress() {
-      return InetAddress.getLoopbackAddress();
-    }
-
-    @Override
-    public boolean tunneled() {
-      return false;
-    }
-
-    @Override
-    public InetAddress ownAddress() {
-      return InetAddress.getLoopbackAddress();
-    }
-
-    @Override
-    public InetSocketAddress forwardHere(InetSocketAddress target) {
-      return target;
-    }
-
-    @Override
-    public String javaPath() {
-      return "java";
-    }
-
+  private final class Host extends LoopbackHost {
     @Override
     public PeerJar ensureJar(byte[] jar, String remoteDir) {
       return new PeerJar("/fleet/herd-peer.jar", false);

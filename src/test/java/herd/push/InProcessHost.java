@@ -5,7 +5,6 @@ import herd.peer.PeerMain;
 import herd.peer.PeerRun;
 import herd.peer.Report;
 import herd.remote.PeerJar;
-import herd.remote.RemoteHost;
 import herd.remote.RemoteProcess;
 import java.io.BufferedOutputStream;
 import java.io.BufferedReader;
@@ -15,8 +14,6 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.channels.Channels;
 import java.nio.channels.Pipe;
 import java.nio.charset.StandardCharsets;
@@ -30,7 +27,7 @@ import java.util.concurrent.TimeUnit;
  * pipes as the real one talks over its SSH channel, and writing below {@code root} (its own filesystem, as it were).
  * A stuck host's peer never reports anything and ends only when its stdin does.
  */
-final class InProcessHost implements RemoteHost {
+final class InProcessHost extends LoopbackHost {
   /** Told when a host's peer placed the content. */
   interface DoneListener {
     void done(InProcessHost host);
@@ -51,36 +48,6 @@ final class InProcessHost implements RemoteHost {
     this.root = root;
     this.stuck = stuck;
     this.onDone = onDone;
-  }
-
-  @Override
-  public String user() {
-    return "test";
-  }
-
-  @Override
-  public InetAddress localAddress() {
-    return InetAddress.getLoopbackAddress();
-  }
-
-  @Override
-  public boolean tunneled() {
-    return false;
-  }
-
-  @Override
-  public InetAddress ownAddress() {
-    return InetAddress.getLoopbackAddress();
-  }
-
-  @Override
-  public InetSocketAddress forwardHere(InetSocketAddress target) {
-    return target;
-  }
-
-  @Override
-  public String javaPath() {
-    return "java";
   }
 
   @Override

@@ -114,6 +114,14 @@ class PushTest {
   }
 
   @Test
+  void peersAnnounceLessOftenInFleetsOfThousands() {
+    assertEquals(Duration.ofSeconds(2), Push.announceInterval(48));
+    assertEquals(Duration.ofSeconds(2), Push.announceInterval(2999));
+    assertEquals(Duration.ofSeconds(3), Push.announceInterval(3000));
+    assertEquals(Duration.ofSeconds(10), Push.announceInterval(50_000));
+  }
+
+  @Test
   void aRetryableFailureIsRetriedAsOftenAsAsked() throws Exception {
     PushResult once = push(List.of("h1", "flaky"), 4, 1, Duration.ZERO, connector(Set.of("flaky"), Set.of()));
     assertTrue(once.allDone(), once.toString());

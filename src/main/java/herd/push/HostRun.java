@@ -99,6 +99,7 @@ final class HostRun implements Runnable {
     RemoteProcess peer = session.start("exec " + (sudo ? "sudo -n -- " : "") + Shell.quote(session.javaPath()) + " "
         + PeerProgram.JAVA_FLAGS + " -jar " + Shell.quote(jar.path()) + " 2>&1");
     run.emit(new PushEvent.PeerStarted(host, jar.uploaded()));
+    boolean placed = false;
     try {
       OutputStream stdin = peer.stdin();
       try {
@@ -132,6 +133,7 @@ final class HostRun implements Runnable {
             stdin.write((Report.DETACH + "\n").getBytes(StandardCharsets.US_ASCII));
             stdin.flush();
           }
+          placed = true;
           return;
         } else if (kind.equals(Report.FAIL)) {
           throw new RemoteException(RemoteException.Kind.COMMAND_FAILED, value);
@@ -155,7 +157,9 @@ final class HostRun implements Runnable {
     } catch (IOException | NumberFormatException e) {
       if (outcome.get() == null) throw new RemoteException(RemoteException.Kind.DISCONNECTED, "lost the peer program: " + e.getMessage());
     } finally {
-      if (!held) peer.close();
+      // A peer that placed the file serves on, and closing its channel would wait for it to exit (sshd answers a
+      // channel's close once its command ends): the channel ends with the session.
+      if (!placed) peer.close();
     }
   }
 

@@ -25,9 +25,9 @@ import org.slf4j.LoggerFactory;
 /**
  * One host's part of a push, on one of the push's {@code parallel} threads: connect, check Java, make sure the peer
  * program is there, start it, and follow its reports until it placed the file. Then the peer goes on serving without
- * this connection, under its tracker's lease ({@link Report#DETACH}), and the thread moves on to another host; only
- * a host that announces through a forward on this connection (behind a bastion) keeps it until the run ends. Retries
- * a retryable failure up to {@code retries} times.
+ * this connection, under its tracker's lease ({@link Report#DETACH}), and the thread moves on to another host. A
+ * host that announces through a forward on this connection (behind a bastion), and a peer run by sudo, keep the
+ * connection until the run ends, without a thread. Retries a retryable failure up to {@code retries} times.
  *
  * <p>With {@link PushRequest#sudo()} the peer runs as {@code exec sudo -n -- JAVA ... -jar JAR}: sudo passes its
  * stdin to the peer, so closing the channel (or losing the connection) stops the peer as it does without sudo. The
@@ -127,8 +127,10 @@ final class HostRun implements Runnable {
         } else if (kind.equals(Report.DONE)) {
           if (!finish(new HostOutcome(host, true, value, attempts))) return;
           run.emit(new PushEvent.HostDone(host, value));
-          // a host that announces through this connection's forward keeps it; abort closes it when the run ends
-          held = session.tunneled();
+          // Kept until the run ends (abort closes it): the connection of a host that announces through its forward,
+          // and that of a peer run by sudo, which hangs up on the peer when the session ends (use_pty, Debian's
+          // default).
+          held = session.tunneled() || sudo;
           if (!held) {
             stdin.write((Report.DETACH + "\n").getBytes(StandardCharsets.US_ASCII));
             stdin.flush();

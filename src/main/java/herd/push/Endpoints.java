@@ -110,7 +110,7 @@ final class Endpoints implements AutoCloseable {
       }
     }
     try {
-      seeder.add(store, all, SwarmOptions.seeder(SwarmOptions.Seeding.SPARING));
+      seeder.add(store, all, SwarmOptions.seeder(SwarmOptions.Seeding.INITIAL));
       while (tracker == null) {
         int port = claim(next++);
         try {

@@ -71,8 +71,19 @@ final class PeerChannel extends SimpleChannelInboundHandler<Object> implements P
     if (peer == null) {
       ctx.close();
     } else if (!torrent.options().term().isZero()) {
-      ctx.executor().schedule(() -> ctx.close(), torrent.options().term().toNanos(), TimeUnit.NANOSECONDS);
+      endTermLater(ctx);
     }
+  }
+
+  /** After a term, hangs up if the torrent is crowded (others may be waiting for it); else looks again a term later. */
+  private void endTermLater(ChannelHandlerContext ctx) {
+    ctx.executor().schedule(() -> {
+      if (torrent.crowded()) {
+        ctx.close();
+      } else if (ctx.channel().isActive()) {
+        endTermLater(ctx);
+      }
+    }, torrent.options().term().toNanos(), TimeUnit.NANOSECONDS);
   }
 
   /** The largest message a peer of {@code torrent} may send: a few blocks, or its whole bitfield. */

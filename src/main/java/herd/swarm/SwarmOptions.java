@@ -8,8 +8,9 @@ import java.time.Duration;
  * @param pipeline requests kept in flight per connection (16 KiB each)
  * @param maxPeers connections kept at once
  * @param seeding how a torrent with the whole content shows its pieces
- * @param term how long a connection is kept once the peer is admitted ({@link Duration#ZERO}: for good); a seeder's
- *     tracker grants it to other peers after as long
+ * @param term how long a connection is kept once the peer is admitted, while this torrent serves half its
+ *     {@code maxPeers} or more ({@link Duration#ZERO}: for good); a seeder's tracker grants it to other peers after as
+ *     long
  */
 public record SwarmOptions(int pipeline, int maxPeers, Seeding seeding, Duration term) {
   /**
@@ -24,12 +25,15 @@ public record SwarmOptions(int pipeline, int maxPeers, Seeding seeding, Duration
   public enum Seeding {
     /** Everything, to everyone. */
     EVERYTHING,
-    /** Each piece to one peer before any piece to a second, then everything. */
+    /**
+     * Each piece to one peer before any piece to a second, then everything: the seeder of a push, which also shows a
+     * piece again to others while the peer it was shown to has not got it (a slow peer holds nobody up).
+     */
     INITIAL,
     /**
      * Each piece to one peer before any piece to a second, and after that only pieces no connected peer has (their
-     * holder left), for as long as it seeds: the peers fetch everything else from each other. For a seeder whose
-     * uplink serves a whole fleet: herd's own, in a push and in {@code herd serve}.
+     * holder left), for as long as it seeds: the peers fetch everything else from each other. For {@code herd serve},
+     * whose uplink serves every fleet that pulls from it.
      */
     SPARING
   }
@@ -40,7 +44,8 @@ public record SwarmOptions(int pipeline, int maxPeers, Seeding seeding, Duration
 
   /**
    * A seeder that a tracker grants to {@link #CONNECTIONS} peers at a time, each for a {@link #SEEDER_TERM}: room for
-   * twice as many, since grants and hang-ups are timed apart (and hosts behind bastions dial it without a grant).
+   * twice as many, since grants and hang-ups are timed apart (and hosts behind bastions dial it without a grant). It
+   * hangs up on a peer after a term only while it serves {@link #CONNECTIONS} or more, when others may be waiting.
    */
   public static SwarmOptions seeder(Seeding seeding) {
     return new SwarmOptions(128, 2 * CONNECTIONS, seeding, SEEDER_TERM);

@@ -186,6 +186,11 @@ public final class Torrent {
     completion.completeExceptionally(new IllegalStateException("torrent closed"));
   }
 
+  /** Whether half the connections this torrent may keep, or more, are taken. */
+  boolean crowded() {
+    return peers.size() >= options.maxPeers() / 2;
+  }
+
   PiecePicker picker() {
     return picker;
   }

@@ -8,10 +8,9 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The peer program's entry point, started by herd over SSH. Reads its {@link PeerConfig} as the first line of
- * stdin; the end of stdin (herd ended the run, or the SSH session is gone) stops it, unless herd sent
- * {@link Report#DETACH} first: herd closes the SSH session of a host whose peer placed the file, and the peer goes on
- * serving under its tracker's lease ({@link Announcer}), which ends with the run. Exits 0 once the file is placed and
- * the run has ended, non-zero otherwise.
+ * stdin; the end of stdin (herd ended the run, or the SSH session is gone) stops it until it has placed the file;
+ * after that it serves under its tracker's lease ({@link Announcer}), which ends with the run. Exits 0 once the file
+ * is placed and the run has ended, non-zero otherwise.
  */
 public final class PeerMain {
   private PeerMain() {}
@@ -37,16 +36,13 @@ public final class PeerMain {
     System.exit(status);
   }
 
-  /**
-   * Completes at the end of {@code stdin}, which a daemon thread reads to the end from now on, unless a line
-   * {@link Report#DETACH} comes first.
-   */
+  /** Completes at the end of {@code stdin}, which a daemon thread reads to the end from now on. */
   public static CompletableFuture<Void> stopAtEndOf(BufferedReader stdin) {
     CompletableFuture<Void> stop = new CompletableFuture<>();
     Thread watcher = new Thread(() -> {
       try {
-        for (String more; (more = stdin.readLine()) != null; ) {
-          if (more.equals(Report.DETACH)) return;
+        while (stdin.read() >= 0) {
+          // herd sends nothing more; only the end of the stream matters
         }
       } catch (IOException ignored) {
         // a broken pipe means the same as the end of the stream

@@ -49,8 +49,10 @@ public final class PeerRun {
   }
 
   /**
-   * Runs until {@code stop} completes (herd ended the run, or the SSH channel closed) or, if {@code leased}, the
-   * tracker's lease ends ({@link Announcer}). Returns the exit status: 0 if the file was placed.
+   * Runs until {@code stop} completes (herd ended the run, or the SSH channel closed). If {@code leased}, the
+   * tracker's lease ({@link Announcer}) ends it too, and once the file is placed only the lease does: herd closes
+   * the SSH session of a host that is done, and its peer serves on until the run is over. Returns the exit status:
+   * 0 if the file was placed.
    */
   public int run(CompletableFuture<Void> stop, boolean leased) {
     Metainfo meta;
@@ -119,7 +121,7 @@ public final class PeerRun {
           placed = true;
           placed(landing, meta.length());
         }
-        end.get();
+        (leased ? announcer.leaseEnded() : stop).get();
         return 0;
       } finally {
         swarm.close();

@@ -12,11 +12,6 @@ public interface Report {
   String PROGRESS = "progress";
   String DONE = "done";
   String FAIL = "fail";
-  /**
-   * The one line herd may send a peer after its configuration: the peer placed the file, and herd is about to close
-   * its SSH session; the end of stdin no longer stops it.
-   */
-  String DETACH = "detach";
 
   /** How many bytes are verified so far. */
   void progress(long bytes);

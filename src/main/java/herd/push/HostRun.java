@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One host's part of a push, on one of the push's {@code parallel} threads: connect, check Java, make sure the peer
  * program is there, start it, and follow its reports until it placed the file. Then the peer goes on serving without
- * this connection, under its tracker's lease ({@link Report#DETACH}), and the thread moves on to another host. A
- * host that announces through a forward on this connection (behind a bastion), and a peer run by sudo, keep the
+ * this connection, under its tracker's lease ({@link herd.peer.Announcer}), and the thread moves on to another host.
+ * A host that announces through a forward on this connection (behind a bastion), and a peer run by sudo, keep the
  * connection until the run ends, without a thread. Retries a retryable failure up to {@code retries} times.
  *
  * <p>With {@link PushRequest#sudo()} the peer runs as {@code exec sudo -n -- JAVA ... -jar JAR}: sudo passes its
@@ -131,10 +131,6 @@ final class HostRun implements Runnable {
           // and that of a peer run by sudo, which hangs up on the peer when the session ends (use_pty, Debian's
           // default).
           held = session.tunneled() || sudo;
-          if (!held) {
-            stdin.write((Report.DETACH + "\n").getBytes(StandardCharsets.US_ASCII));
-            stdin.flush();
-          }
           placed = true;
           return;
         } else if (kind.equals(Report.FAIL)) {

@@ -110,7 +110,7 @@ class SudoLabIT {
     return exec(c, "pgrep -a -f 'herd-pee[r]' || true");
   }
 
-  /** Waits for the container's peers to be gone: when its stdin ends, or, once detached, when herd's tracker is. */
+  /** Waits for the container's peers to be gone: sudo hangs up on them when their session ends. */
   private static void assertNoPeerLeft(GenericContainer<?> c) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
     String left;

@@ -28,8 +28,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A fleet of hosts multiplexed within this process, for measuring what a push costs the controller: each host's
- * "peer program" speaks the real peer's protocol (its configuration line, progress and done reports, {@code detach},
- * the end of stdin) and announces to the run's tracker every 2 s over HTTP until the tracker's port refuses, as the
+ * "peer program" speaks the real peer's protocol (its configuration line, progress and done reports, the end of stdin
+ * before it is done) and announces to the run's tracker every 2 s over HTTP until the tracker's port refuses, as the
  * real peer's lease does; but it transfers nothing, so that a thousand of them fit on two cores. All of it runs on
  * threads named {@code fleet-*}, to tell them from the controller's.
  */
@@ -83,7 +83,7 @@ final class Fleet implements Connector {
     private final int listenPort = port.getAndIncrement();
     private final byte[] peerId = new byte[20];
     private PeerConfig config;
-    private volatile boolean detached;
+    private volatile boolean placed;
     private volatile boolean stopping;
     private boolean stopCounted;
 
@@ -111,8 +111,6 @@ final class Fleet implements Connector {
           config = PeerConfig.decodeLine(text);
           // "transfers" for a while, then places the file and serves on
           timer.schedule(Peer.this::place, ThreadLocalRandom.current().nextInt(200, 1000), TimeUnit.MILLISECONDS);
-        } else if (text.equals(Report.DETACH)) {
-          detached = true;
         }
       }
 
@@ -123,6 +121,7 @@ final class Fleet implements Connector {
     };
 
     private void place() {
+      placed = true;
       long length = config.metainfo().length();
       report(Report.PROGRESS + " 0\n" + Report.PROGRESS + " " + length + "\n" + Report.DONE + " /srv/app.bin\n");
       announce();
@@ -193,10 +192,10 @@ final class Fleet implements Connector {
       return stopping;
     }
 
-    /** The end of stdin: stops the peer unless herd detached it. */
+    /** The end of stdin: stops the peer unless it placed the file. */
     @Override
     public void close() {
-      if (!detached) stop();
+      if (!placed) stop();
     }
   }
 

@@ -38,7 +38,7 @@ final class InProcessHost extends LoopbackHost {
   private final DoneListener onDone;
   /** Completes with the peer's exit status. */
   final CompletableFuture<Integer> exit = new CompletableFuture<>();
-  /** The started peer's stdin: losing the host's connection ends it, unless herd detached it first. */
+  /** The started peer's stdin: losing the host's connection ends it, unless it placed the file. */
   private volatile OutputStream peerStdin;
   /** Whether herd closed this host's connection, and whether its peer was still running then. */
   volatile boolean closed;

@@ -110,7 +110,6 @@ final class Peer {
       throw new WireException("bad request " + b);
     }
     link.sendBlock(b);
-    torrent.uploaded(b.length());
   }
 
   /** A block arrived; {@code data} is only valid during the call. */

@@ -2,6 +2,7 @@ package herd.swarm;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.FileRegion;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -98,6 +99,7 @@ final class PeerChannel extends SimpleChannelInboundHandler<Object> implements P
 
   @Override
   public void sendBlock(Block b) throws IOException {
+    ChannelFuture written;
     if (swarm.admission().tls()) {
       // TLS encrypts in memory: the block is read into the same buffer as its header.
       ByteBuf msg = channel.alloc().ioBuffer(13 + b.length());
@@ -108,13 +110,16 @@ final class PeerChannel extends SimpleChannelInboundHandler<Object> implements P
         msg.release();
         throw e;
       }
-      channel.write(msg);
+      written = channel.write(msg);
     } else {
       ByteBuf header = channel.alloc().buffer(13);
       WireEncoder.pieceHeader(header, b.piece(), b.begin(), b.length());
-      channel.write(header);
-      for (FileRegion region : torrent.store().regions(b)) channel.write(region);
+      written = channel.write(header);
+      for (FileRegion region : torrent.store().regions(b)) written = channel.write(region);
     }
+    written.addListener(f -> {
+      if (f.isSuccess()) torrent.uploaded(b.length());
+    });
   }
 
   /**

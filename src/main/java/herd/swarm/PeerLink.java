@@ -10,7 +10,10 @@ interface PeerLink {
   /** Queues a message; it goes out with the next {@link #flush}. */
   void send(Message message);
 
-  /** Queues a block of the content as a piece message, read from the torrent's store. */
+  /**
+   * Queues a block of the content as a piece message, read from the torrent's store; it counts in the torrent's
+   * {@linkplain Torrent#uploadedBytes upload} once written to the connection.
+   */
   void sendBlock(Block block) throws IOException;
 
   void flush();

@@ -207,6 +207,7 @@ public final class Torrent {
     return new Handshake(meta.infoHash(), peerId);
   }
 
+  /** Content written to a peer's connection; from any thread. */
   void uploaded(int bytes) {
     uploadedBytes.addAndGet(bytes);
   }

@@ -10,7 +10,8 @@ import java.util.Set;
 /**
  * One connected peer as its torrent sees it: what it has, what we asked it for, whether it chokes us. Runs on the
  * torrent's executor and talks to the peer only through its {@link PeerLink}. Nobody is choked: every peer that asks
- * is served, and this side keeps {@link SwarmOptions#pipeline} requests in flight.
+ * is served, and this side keeps as many requests in flight as its {@link RequestQueue} says, at most
+ * {@link SwarmOptions#pipeline}.
  */
 final class Peer {
   private static final int MAX_REQUEST = 128 * 1024;
@@ -20,6 +21,7 @@ final class Peer {
   private final byte[] id;
   private final BitSet has = new BitSet();
   private final Set<Block> outstanding = new LinkedHashSet<>();
+  private final RequestQueue queue;
   private boolean choked = true;
   private boolean interested;
 
@@ -27,6 +29,7 @@ final class Peer {
     this.torrent = torrent;
     this.link = link;
     this.id = id;
+    this.queue = new RequestQueue(torrent.options().pipeline());
   }
 
   byte[] id() {
@@ -114,7 +117,12 @@ final class Peer {
 
   /** A block arrived; {@code data} is only valid during the call. */
   void receivedBlock(Block b, ByteBuffer data) {
-    if (!outstanding.remove(b)) checkIndex(b.piece()); // unsolicited, or late after an endgame cancel
+    if (outstanding.remove(b)) {
+      queue.received(b.length(), System.nanoTime());
+      if (outstanding.isEmpty()) queue.idle();
+    } else {
+      checkIndex(b.piece()); // unsolicited, or late after an endgame cancel
+    }
     if (!torrent.picker().wanted(b)) return;
     try {
       torrent.store().write(b, data);
@@ -129,6 +137,7 @@ final class Peer {
   /** Another peer delivered {@code b} first (endgame): stop waiting for it here. */
   void cancel(Block b) {
     if (outstanding.remove(b)) {
+      if (outstanding.isEmpty()) queue.idle();
       link.send(new Message.Cancel(b.piece(), b.begin(), b.length()));
       link.flush();
     }
@@ -146,16 +155,19 @@ final class Peer {
   }
 
   /**
-   * Requests more blocks until the pipeline is full (queued, not flushed), once a quarter of it is free rather than
-   * after every block: the picker is asked for a quarter of the pipeline at a time, and the other three quarters keep
+   * Requests more blocks until the queue is full (queued, not flushed), once a quarter of it is free rather than
+   * after every block: the picker is asked for a quarter of the queue at a time, and the other three quarters keep
    * the link busy meanwhile.
    */
   void fill() {
     if (choked) return;
-    int pipeline = torrent.options().pipeline();
-    int room = pipeline - outstanding.size();
-    if (room < Math.max(1, pipeline / 4)) return;
-    for (Block b : torrent.picker().next(this, has, room, outstanding)) {
+    int depth = queue.depth();
+    int room = depth - outstanding.size();
+    if (room < Math.max(1, depth / 4)) return;
+    List<Block> blocks = torrent.picker().next(this, has, room, outstanding);
+    if (blocks.isEmpty()) return;
+    if (outstanding.isEmpty()) queue.started(System.nanoTime());
+    for (Block b : blocks) {
       outstanding.add(b);
       link.send(new Message.Request(b.piece(), b.begin(), b.length()));
     }
@@ -172,6 +184,7 @@ final class Peer {
   private void dropOutstanding() {
     for (Block b : outstanding) torrent.picker().cancelled(b);
     outstanding.clear();
+    queue.idle();
   }
 
   private void checkIndex(int piece) {

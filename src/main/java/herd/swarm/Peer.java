@@ -53,7 +53,7 @@ final class Peer {
       BitSet have = torrent.picker().haveSet();
       if (!have.isEmpty()) link.send(new Message.Bitfield(toBytes(have, torrent.metainfo().pieceCount())));
     }
-    link.send(new Message.Unchoke());
+    if (torrent.slots() == null) link.send(new Message.Unchoke());
     link.flush();
   }
 
@@ -77,8 +77,12 @@ final class Peer {
     } else if (msg instanceof Message.Choke) {
       choked = true;
       dropOutstanding();
+    } else if (msg instanceof Message.Interested) {
+      torrent.interested(this, true);
+    } else if (msg instanceof Message.NotInterested) {
+      torrent.interested(this, false);
     }
-    // Interested, NotInterested, Cancel, Port, Extended, KeepAlive: nobody is choked and blocks are sent at once.
+    // Cancel, Port, Extended, KeepAlive: blocks are sent at once, so there is nothing left to cancel.
   }
 
   private void onBitfield(byte[] bits) {
@@ -112,7 +116,9 @@ final class Peer {
     if (b.length() <= 0 || b.length() > MAX_REQUEST || b.begin() < 0 || b.begin() > pieceLength - b.length()) {
       throw new WireException("bad request " + b);
     }
+    if (!torrent.serves(this)) return; // sent before it learnt that we choked it
     link.sendBlock(b);
+    torrent.sent(this, b.length());
   }
 
   /** A block arrived; {@code data} is only valid during the call. */

@@ -18,6 +18,8 @@ public record SwarmOptions(int pipeline, int maxPeers, Seeding seeding, Duration
    * that a fleet's connections grow with its size, not its square. Trackers hand out peers to match.
    */
   public static final int CONNECTIONS = 30;
+  /** How many peers a seeder serves at once, a piece each per turn: see {@link UploadSlots}. */
+  public static final int SEEDER_SLOTS = 4;
   /** How long a seeder serves one peer before its tracker grants it to another. */
   public static final Duration SEEDER_TERM = Duration.ofSeconds(10);
 

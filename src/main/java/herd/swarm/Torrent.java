@@ -41,6 +41,8 @@ public final class Torrent {
   private final Map<Integer, Set<Peer>> contributors = new HashMap<>();
   /** The SHA-256 of each piece this torrent verified, for the content digest. */
   private final byte[][] pieceSha256;
+  /** A seeder's turns ({@link UploadSlots}), or null for a torrent that serves every peer at once. */
+  private final UploadSlots slots;
   /** Non-null while this seeder still holds pieces back: see {@link InitialSeeding}. */
   private InitialSeeding seeding;
   /** Peers that sent a corrupt piece; they are not let back in. */
@@ -71,6 +73,8 @@ public final class Torrent {
       verifiedBytes.addAndGet(meta.pieceLength(i));
     }
     if (picker.complete()) completion.complete(null);
+    slots = options.seeding() == SwarmOptions.Seeding.EVERYTHING ? null
+        : new UploadSlots(SwarmOptions.SEEDER_SLOTS, meta.pieceLength());
     if (options.seeding() != SwarmOptions.Seeding.EVERYTHING && picker.complete() && meta.pieceCount() > 0) {
       int window = Math.max(2, 2 * options.pipeline() * Block.SIZE / meta.pieceLength());
       boolean sparing = options.seeding() == SwarmOptions.Seeding.SPARING;
@@ -162,6 +166,7 @@ public final class Torrent {
   /** A peer left, its availability already taken out of the picker's counts. */
   void unregister(Peer peer) {
     peers.remove(peer);
+    if (slots != null) unchoke(slots.notInterested(peer, System.nanoTime()).unchoke());
     if (seeding == null) return;
     seeding.peerGone(peer);
     if (options.seeding() != SwarmOptions.Seeding.SPARING) return;
@@ -205,6 +210,42 @@ public final class Torrent {
 
   Handshake handshake() {
     return new Handshake(meta.infoHash(), peerId);
+  }
+
+  UploadSlots slots() {
+    return slots;
+  }
+
+  /** Whether we serve {@code peer}'s requests now. */
+  boolean serves(Peer peer) {
+    return slots == null || slots.unchoked(peer);
+  }
+
+  /** The peer said whether it wants what we have: a seeder queues it for a turn, or takes it out of the line. */
+  void interested(Peer peer, boolean interested) {
+    if (slots == null) return;
+    long now = System.nanoTime();
+    take(interested ? slots.interested(peer, now) : slots.notInterested(peer, now));
+  }
+
+  /** We queued {@code bytes} for {@code peer}. */
+  void sent(Peer peer, int bytes) {
+    if (slots != null) take(slots.sent(peer, bytes, System.nanoTime()));
+  }
+
+  private void take(UploadSlots.Turn turn) {
+    if (turn.choke() instanceof Peer p) {
+      p.link().send(new Message.Choke());
+      p.link().flush();
+    }
+    unchoke(turn.unchoke());
+  }
+
+  private static void unchoke(Object peer) {
+    if (peer instanceof Peer p) {
+      p.link().send(new Message.Unchoke());
+      p.link().flush();
+    }
   }
 
   /** Content written to a peer's connection; from any thread. */

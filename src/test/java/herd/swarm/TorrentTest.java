@@ -162,6 +162,40 @@ class TorrentTest {
   }
 
   @Test
+  void aSeederServesAFewInterestedPeersAtATimeAndHandsTheTurnOnOnceItSentOneAPiece() throws Exception {
+    PieceStore store = PieceStore.openForReading(dir.resolve("source"), meta);
+    stores.add(store);
+    Torrent seeder = torrent(store, all(), new SwarmOptions(4, 10, SwarmOptions.Seeding.INITIAL, Duration.ZERO));
+    List<Link> links = new ArrayList<>();
+    List<Peer> peers = new ArrayList<>();
+    for (int i = 0; i <= SwarmOptions.SEEDER_SLOTS; i++) {
+      Link link = new Link("p" + i);
+      links.add(link);
+      peers.add(seeder.join(link, id(i + 1), false));
+      assertFalse(link.sent.contains(new Message.Unchoke()), "unchoked before it asked for anything");
+      peers.get(i).received(new Message.Interested());
+    }
+    for (int i = 0; i < SwarmOptions.SEEDER_SLOTS; i++) assertTrue(links.get(i).sent.contains(new Message.Unchoke()));
+    Link last = links.get(SwarmOptions.SEEDER_SLOTS);
+    Peer waiting = peers.get(SwarmOptions.SEEDER_SLOTS);
+    assertFalse(last.sent.contains(new Message.Unchoke()), "more peers served at once than the seeder's slots");
+
+    int piece = links.get(0).haves().iterator().next();
+    waiting.received(new Message.Request(piece, 0, Block.SIZE));
+    assertFalse(last.sent.stream().anyMatch(m -> m instanceof Block), "served while choked");
+
+    // the first peer fetches a piece, and its turn has lasted long enough: it ends, and the peer that waited is unchoked
+    Thread.sleep(UploadSlots.MIN_TURN_NANOS / 1_000_000);
+    for (int begin = 0; begin < meta.pieceLength(piece); begin += Block.SIZE) {
+      peers.get(0).received(new Message.Request(piece, begin, Math.min(Block.SIZE, meta.pieceLength(piece) - begin)));
+    }
+    assertEquals(new Message.Choke(), links.get(0).sent.get(links.get(0).sent.size() - 1), "the turn did not end after the piece");
+    assertTrue(last.sent.contains(new Message.Unchoke()), "the waiting peer was not unchoked");
+    peers.get(0).received(new Message.Request(piece, 0, Block.SIZE));
+    assertEquals(new Message.Choke(), links.get(0).sent.get(links.get(0).sent.size() - 1), "served after its turn");
+  }
+
+  @Test
   void aSparingSeederShowsOnlyWhatNoConnectedPeerHasAndShowsAgainWhatLeavesWithAPeer() throws IOException {
     PieceStore store = PieceStore.openForReading(dir.resolve("source"), meta);
     stores.add(store);

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
  * on under the tracker's lease once its session is closed, and stops once the run is over.
  */
 class FleetTest {
-  private static final int HOSTS = 1000;
+  /** {@code scripts/bench --cases scale --scale-hosts N} runs it larger. */
+  private static final int HOSTS = Integer.getInteger("scale.hosts", 1000);
   private static final int PARALLEL = 64;
 
   @Test
@@ -25,7 +26,7 @@ class FleetTest {
     Process run = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), FleetRun.class.getName(),
         Integer.toString(HOSTS), Integer.toString(PARALLEL)).redirectError(ProcessBuilder.Redirect.DISCARD).start();
     String out = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(run.waitFor(5, TimeUnit.MINUTES), "the fleet's push did not end");
+    assertTrue(run.waitFor(Math.max(5, HOSTS / 200), TimeUnit.MINUTES), "the fleet's push did not end");
     String figures = out.lines().filter(l -> l.startsWith("hosts=")).findFirst().orElseThrow(() -> new AssertionError(out));
     System.out.println("fleet: " + figures);
     Map<String, String> f = new HashMap<>();

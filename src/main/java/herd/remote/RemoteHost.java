@@ -32,6 +32,7 @@ public interface RemoteHost extends AutoCloseable {
   /** Starts {@code command} in a shell on the host. */
   RemoteProcess start(String command) throws RemoteException;
 
+  /** Disconnects; safe to call again, and from several threads at once. */
   @Override
   void close();
 }

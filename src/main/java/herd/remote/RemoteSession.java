@@ -54,6 +54,7 @@ public final class RemoteSession implements RemoteHost {
   private final SSHClient client;
   /** The channel on a bastion that carries this connection, or null for a direct one. */
   private final DirectConnection tunnel;
+  private final AtomicBoolean closed = new AtomicBoolean();
   private Probe javaProbe;
 
   private RemoteSession(HostSpec host, String user, SSHClient client, DirectConnection tunnel) {
@@ -439,8 +440,13 @@ public final class RemoteSession implements RemoteHost {
     }
   }
 
+  /**
+   * Disconnects, once: a push closes a done host's session from the host's thread and, at the run's end, every
+   * session from its own, and sshj's disconnect run twice at once fails with a NullPointerException.
+   */
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) return;
     disconnect(client);
     if (tunnel != null) closeQuietly(tunnel);
   }

@@ -9,8 +9,8 @@ import java.util.Set;
 
 /**
  * One connected peer as its torrent sees it: what it has, what we asked it for, whether it chokes us. Runs on the
- * torrent's executor and talks to the peer only through its {@link PeerLink}. Nobody is choked: every peer that asks
- * is served, and this side keeps as many requests in flight as its {@link RequestQueue} says, at most
+ * torrent's executor and talks to the peer only through its {@link PeerLink}. A peer that asks is served at once,
+ * unless this torrent is a seeder, which serves in turns ({@link UploadSlots}); this side keeps as many requests in flight as its {@link RequestQueue} says, at most
  * {@link SwarmOptions#pipeline}.
  */
 final class Peer {
@@ -44,7 +44,10 @@ final class Peer {
     return has;
   }
 
-  /** Admitted: tell the peer what we have (or, under initial seeding, what it may fetch) and unchoke it. */
+  /**
+   * Admitted: tell the peer what we have (or, under initial seeding, what it may fetch) and unchoke it, unless a
+   * seeder unchokes it in turn.
+   */
   void start() {
     InitialSeeding seeding = torrent.seeding();
     if (seeding != null) {
@@ -53,7 +56,7 @@ final class Peer {
       BitSet have = torrent.picker().haveSet();
       if (!have.isEmpty()) link.send(new Message.Bitfield(toBytes(have, torrent.metainfo().pieceCount())));
     }
-    if (torrent.slots() == null) link.send(new Message.Unchoke());
+    if (torrent.serves(this)) link.send(new Message.Unchoke());
     link.flush();
   }
 

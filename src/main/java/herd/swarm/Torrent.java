@@ -212,10 +212,6 @@ public final class Torrent {
     return new Handshake(meta.infoHash(), peerId);
   }
 
-  UploadSlots slots() {
-    return slots;
-  }
-
   /** Whether we serve {@code peer}'s requests now. */
   boolean serves(Peer peer) {
     return slots == null || slots.unchoked(peer);

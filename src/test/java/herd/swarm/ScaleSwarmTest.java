@@ -68,7 +68,13 @@ class ScaleSwarmTest {
 
   @TempDir Path dir;
   private final EventLoopGroup group = new NioEventLoopGroup(2);
-  private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(4, new DefaultThreadFactory("announce", true));
+  /**
+   * The tracker's own loop, as it has in the controller's process: on the peers' loops, a loaded machine delays
+   * announces past their expiry, and the tracker rewires peers that are still connected.
+   */
+  private final EventLoopGroup trackerGroup = new NioEventLoopGroup(1);
+  /** Announces block on HTTP: 500 every 2 s need a few threads at once. */
+  private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(16, new DefaultThreadFactory("announce", true));
   /** Many threads: each waits for a turn of an event loop. */
   private final ScheduledExecutorService sampler = Executors.newScheduledThreadPool(50, new DefaultThreadFactory("sample", true));
   private final List<Swarm> peerSwarms = new ArrayList<>();
@@ -86,6 +92,7 @@ class ScaleSwarmTest {
     closers.shutdown();
     for (int i = opened.size() - 1; i >= 0; i--) opened.get(i).close();
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+    trackerGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
   }
 
   @Test
@@ -111,7 +118,7 @@ class ScaleSwarmTest {
     Swarm seederSwarm = open(Swarm.start(group, admission, loopback(), RATE));
     Torrent seeder = seederSwarm.add(seederStore, all, SwarmOptions.seeder(SwarmOptions.Seeding.INITIAL));
     byte[] token = Admission.trackerToken(secret).getBytes(StandardCharsets.US_ASCII);
-    Tracker tracker = open(Tracker.start(group, loopback(),
+    Tracker tracker = open(Tracker.start(trackerGroup, loopback(),
         new TrackerOptions(token, seederSwarm.port(), ANNOUNCE_INTERVAL, false, SwarmOptions.CONNECTIONS, SwarmOptions.SEEDER_TERM), Pages.NONE));
     tracker.add(meta.infoHash());
     String url = "http://127.0.0.1:" + tracker.port() + "/announce?token=" + Admission.trackerToken(secret);

@@ -10,8 +10,8 @@ import java.util.Set;
 /**
  * One connected peer as its torrent sees it: what it has, what we asked it for, whether it chokes us. Runs on the
  * torrent's executor and talks to the peer only through its {@link PeerLink}. A peer that asks is served at once,
- * unless this torrent is a seeder, which serves in turns ({@link UploadSlots}); this side keeps as many requests in flight as its {@link RequestQueue} says, at most
- * {@link SwarmOptions#pipeline}.
+ * unless this torrent is a seeder, which serves in turns ({@link UploadSlots}); this side keeps as many requests in
+ * flight as its {@link RequestQueue} says, at most {@link SwarmOptions#pipeline}.
  */
 final class Peer {
   private static final int MAX_REQUEST = 128 * 1024;

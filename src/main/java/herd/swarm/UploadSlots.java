@@ -7,10 +7,10 @@ import java.util.Map;
 
 /**
  * A seeder's turns: it unchokes a few interested peers at a time and serves each a piece, for at least
- * {@link #MIN_TURN_NANOS}, then chokes it and unchokes the peer that waited longest. Served all at once, an uplink slower than the peers'
- * downlinks would finish its first pieces only once it had sent nearly all of them, while its requesters' other
- * uploaders sat idle; in turns, a piece leaves it, and can be traded on, every few piece-times, and a choked peer
- * asks someone else. Pure bookkeeping: no I/O, not thread-safe, peers are opaque keys.
+ * {@link #MIN_TURN_NANOS}, then chokes it and unchokes the peer that waited longest. Served all at once, an uplink
+ * slower than the peers' downlinks would finish its first pieces only once it had sent nearly all of them, while its
+ * requesters' other uploaders sat idle; in turns, a piece leaves it, and can be traded on, every few piece-times, and
+ * a choked peer asks someone else. Pure bookkeeping: no I/O, not thread-safe, peers are opaque keys.
  */
 final class UploadSlots {
   /** What a call changed: a peer to choke, one to unchoke, either null. */

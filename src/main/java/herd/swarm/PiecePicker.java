@@ -11,9 +11,17 @@ import java.util.function.IntUnaryOperator;
  * Chooses which blocks to request from which peer: a peer first finishes the pieces it started, then starts the
  * rarest piece it has (ties broken at random, so peers fetch different pieces from the seeder), then helps with
  * pieces others started, and in the endgame, when every missing piece is under way, asks again for blocks that are
- * requested elsewhere but not yet here. Pure bookkeeping: no I/O, not thread-safe, peers are opaque keys.
+ * requested elsewhere but not yet here, from {@link #MAX_ASKED} connections at most. Pure bookkeeping: no I/O, not
+ * thread-safe, peers are opaque keys.
  */
 public final class PiecePicker {
+  /**
+   * The most connections one block is asked of at once, in the endgame. Uploaders send what they are asked at once,
+   * so every copy past the first is sent in full, to be thrown away: asked of all of a peer's 30 connections, the
+   * last blocks of each peer cost the swarm more upload than the rest of the file.
+   */
+  static final int MAX_ASKED = 2;
+
   private final int pieceCount;
   private final IntUnaryOperator pieceLength;
   private final Random random;
@@ -129,7 +137,7 @@ public final class PiecePicker {
   /** A request that will not be answered (peer choked us or went away): the block is free again. */
   public void cancelled(Block block) {
     Partial p = started[block.piece()];
-    if (p != null && !p.received.get(block.index())) p.requested.clear(block.index());
+    if (p != null && !p.received.get(block.index()) && --p.asked[block.index()] == 0) p.requested.clear(block.index());
   }
 
   /** The peer is gone; pieces it started may be taken by anyone. */
@@ -179,6 +187,8 @@ public final class PiecePicker {
     final int blocks;
     final BitSet requested = new BitSet();
     final BitSet received = new BitSet();
+    /** How many connections each block is asked of now; {@code requested} marks those above 0. */
+    final int[] asked;
     Object owner;
 
     Partial(int piece, Object owner) {
@@ -186,11 +196,13 @@ public final class PiecePicker {
       this.length = pieceLength.applyAsInt(piece);
       this.blocks = (length + Block.SIZE - 1) / Block.SIZE;
       this.owner = owner;
+      this.asked = new int[blocks];
     }
 
     void take(List<Block> out, int max) {
       for (int b = requested.nextClearBit(0); b < blocks && out.size() < max; b = requested.nextClearBit(b + 1)) {
         requested.set(b);
+        asked[b]++;
         out.add(block(b));
       }
     }
@@ -198,7 +210,10 @@ public final class PiecePicker {
     void takeDuplicates(List<Block> out, int max, Set<Block> outstanding) {
       for (int b = received.nextClearBit(0); b < blocks && out.size() < max; b = received.nextClearBit(b + 1)) {
         Block block = block(b);
-        if (!outstanding.contains(block) && !out.contains(block)) out.add(block);
+        if (asked[b] < MAX_ASKED && !outstanding.contains(block) && !out.contains(block)) {
+          asked[b]++;
+          out.add(block);
+        }
       }
     }
 

@@ -122,7 +122,7 @@ class PiecePickerTest {
   }
 
   @Test
-  void endgameRequestsOutstandingBlocksFromASecondPeer() {
+  void endgameRequestsOutstandingBlocksFromASecondPeerButNotAThird() {
     PiecePicker p = picker(1, 9);
     p.addAvailability(all(1));
     List<Block> a = p.next("a", all(1), 4, Set.of());
@@ -130,8 +130,11 @@ class PiecePickerTest {
     List<Block> b = p.next("b", all(1), 4, Set.of());
     assertEquals(a, b);
     p.received(a.get(0));
-    assertEquals(3, p.next("c", all(1), 4, Set.of()).size());
+    assertEquals(List.of(), p.next("c", all(1), 4, Set.of()));
     assertEquals(List.of(), p.next("b", all(1), 4, new HashSet<>(b)));
+    // a choked us: its blocks may be asked of another
+    a.subList(1, 4).forEach(p::cancelled);
+    assertEquals(a.subList(1, 4), p.next("c", all(1), 4, Set.of()));
   }
 
   @Test

@@ -1,5 +1,6 @@
 package herd.swarm;
 
+import herd.metainfo.Metainfo;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Collections;
@@ -17,6 +18,18 @@ import java.util.Random;
  * from another. Pure bookkeeping: no I/O, not thread-safe, peers are opaque keys.
  */
 final class InitialSeeding {
+  /**
+   * How many of the pieces shown to a peer it may lack at once: enough to keep its requests to the seeder flowing (two
+   * pipelines' worth of blocks), but at most so many that the seeder can show different pieces to all the peers it
+   * may hold, and at least two. Without that bound a small file's every piece was shown to each peer, and their turns
+   * went to pieces others had been sent: 500 peers with 128 pieces took 1.3 to 1.45 copies of the file from the
+   * seeder, against 1.12 with two.
+   */
+  static int window(Metainfo meta, SwarmOptions options) {
+    int pipelines = 2 * options.pipeline() * Block.SIZE / meta.pieceLength();
+    return Math.max(2, Math.min(pipelines, meta.pieceCount() / options.maxPeers()));
+  }
+
   private final int pieceCount;
   private final int window;
   private final boolean sparing;

@@ -76,9 +76,8 @@ public final class Torrent {
     slots = options.seeding() == SwarmOptions.Seeding.EVERYTHING ? null
         : new UploadSlots(SwarmOptions.SEEDER_SLOTS, meta.pieceLength());
     if (options.seeding() != SwarmOptions.Seeding.EVERYTHING && picker.complete() && meta.pieceCount() > 0) {
-      int window = Math.max(2, 2 * options.pipeline() * Block.SIZE / meta.pieceLength());
       boolean sparing = options.seeding() == SwarmOptions.Seeding.SPARING;
-      seeding = new InitialSeeding(meta.pieceCount(), window, sparing, new Random());
+      seeding = new InitialSeeding(meta.pieceCount(), InitialSeeding.window(meta, options), sparing, new Random());
     }
   }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import herd.metainfo.Metainfo;
 import java.util.BitSet;
 import java.util.HashSet;
 import java.util.List;
@@ -75,5 +76,17 @@ class InitialSeedingTest {
     s.peerHas(toA.get(0));
     s.peerGone(a); // left with one of its two pieces, and without the other
     assertEquals(List.of(toA.get(1)), s.show(c, new BitSet()));
+  }
+
+  @Test
+  void theWindowKeepsRequestsFlowingButLetsTheSeederShowEachOfItsPeersOtherPieces() {
+    SwarmOptions seeder = SwarmOptions.seeder(SwarmOptions.Seeding.INITIAL);
+    assertEquals(4, InitialSeeding.window(file(1024, 1 << 20), seeder), "1 GiB: two pipelines of 2 MiB");
+    assertEquals(25, InitialSeeding.window(file(1536, 64 << 10), seeder), "96 MiB: a 60th of its pieces");
+    assertEquals(2, InitialSeeding.window(file(128, 16 << 10), seeder), "at least two");
+  }
+
+  private static Metainfo file(int pieces, int pieceLength) {
+    return new Metainfo("f", pieceLength, (long) pieces * pieceLength, new byte[20 * pieces]);
   }
 }

@@ -83,7 +83,8 @@ class InitialSeedingTest {
     SwarmOptions seeder = SwarmOptions.seeder(SwarmOptions.Seeding.INITIAL);
     assertEquals(4, InitialSeeding.window(file(1024, 1 << 20), seeder), "1 GiB: two pipelines of 2 MiB");
     assertEquals(25, InitialSeeding.window(file(1536, 64 << 10), seeder), "96 MiB: a 60th of its pieces");
-    assertEquals(2, InitialSeeding.window(file(128, 16 << 10), seeder), "at least two");
+    assertEquals(2, InitialSeeding.window(file(128, 16 << 10), seeder), "a 60th of 128 pieces");
+    assertEquals(2, InitialSeeding.window(file(32, 64 << 10), seeder), "2 MiB: at least two");
   }
 
   private static Metainfo file(int pieces, int pieceLength) {

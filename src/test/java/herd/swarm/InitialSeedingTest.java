@@ -85,6 +85,8 @@ class InitialSeedingTest {
     assertEquals(25, InitialSeeding.window(file(1536, 64 << 10), seeder), "96 MiB: a 60th of its pieces");
     assertEquals(2, InitialSeeding.window(file(128, 16 << 10), seeder), "a 60th of 128 pieces");
     assertEquals(2, InitialSeeding.window(file(32, 64 << 10), seeder), "2 MiB: at least two");
+    SwarmOptions serve = SwarmOptions.seeder(SwarmOptions.Seeding.SPARING);
+    assertEquals(64, InitialSeeding.window(file(32, 64 << 10), serve), "herd serve: two pipelines of 2 MiB");
   }
 
   private static Metainfo file(int pieces, int pieceLength) {

@@ -130,14 +130,13 @@ public final class PiecePicker {
   public boolean received(Block block) {
     Partial p = started[block.piece()];
     p.received.set(block.index());
-    p.requested.set(block.index());
     return p.received.cardinality() == p.blocks;
   }
 
-  /** A request that will not be answered (peer choked us or went away): the block is free again. */
+  /** A request that will not be answered (peer choked us or went away): free again unless asked of another. */
   public void cancelled(Block block) {
     Partial p = started[block.piece()];
-    if (p != null && !p.received.get(block.index()) && --p.asked[block.index()] == 0) p.requested.clear(block.index());
+    if (p != null && !p.received.get(block.index()) && p.asked[block.index()] > 0) p.asked[block.index()]--;
   }
 
   /** The peer is gone; pieces it started may be taken by anyone. */
@@ -185,9 +184,8 @@ public final class PiecePicker {
     final int piece;
     final int length;
     final int blocks;
-    final BitSet requested = new BitSet();
     final BitSet received = new BitSet();
-    /** How many connections each block is asked of now; {@code requested} marks those above 0. */
+    /** How many connections each block is asked of now: a block neither asked of any nor received is free. */
     final int[] asked;
     Object owner;
 
@@ -200,10 +198,11 @@ public final class PiecePicker {
     }
 
     void take(List<Block> out, int max) {
-      for (int b = requested.nextClearBit(0); b < blocks && out.size() < max; b = requested.nextClearBit(b + 1)) {
-        requested.set(b);
-        asked[b]++;
-        out.add(block(b));
+      for (int b = received.nextClearBit(0); b < blocks && out.size() < max; b = received.nextClearBit(b + 1)) {
+        if (asked[b] == 0) {
+          asked[b]++;
+          out.add(block(b));
+        }
       }
     }
 

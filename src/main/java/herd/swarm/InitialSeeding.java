@@ -27,9 +27,9 @@ final class InitialSeeding {
    * library did not finish with a window of two ({@code ServeInteropTest}).
    */
   static int window(Metainfo meta, SwarmOptions options) {
-    int pipelines = Math.max(2, 2 * options.pipeline() * Block.SIZE / meta.pieceLength());
-    if (options.seeding() == SwarmOptions.Seeding.SPARING) return pipelines;
-    return Math.max(2, Math.min(pipelines, meta.pieceCount() / options.maxPeers()));
+    int pipelines = 2 * options.pipeline() * Block.SIZE / meta.pieceLength();
+    boolean push = options.seeding() != SwarmOptions.Seeding.SPARING;
+    return Math.max(2, push ? Math.min(pipelines, meta.pieceCount() / options.maxPeers()) : pipelines);
   }
 
   private final int pieceCount;

@@ -271,22 +271,39 @@ class FaultsLabIT {
     }
   }
 
+  /**
+   * Killed once one host has placed the file and serves on under the tracker's lease, its SSH session closed, while
+   * another still fetches: both kinds of peer find the tracker gone and exit, and the placed file stays.
+   */
   @Test
-  void peersOfAKilledControllerExitByThemselvesWithinTenSeconds() throws Exception {
+  void peersOfAKilledControllerExitByThemselvesWithinTenSecondsDoneOrNot() throws Exception {
     String path = "/srv/sigkill/app.bin";
     seedOld(path);
     lab.limitDownload(host(4), "40mbit");
     try {
       Process herd = HerdProcess.start(args(path), dir.resolve("sigkill.err"));
+      awaitNew(host(0), path);
       awaitPartFile(host(4), "/srv/sigkill");
+      assertTrue(lab.peerProcesses(host(0)) > 0, "the host that placed the file no longer serves");
       herd.destroyForcibly();
       long killed = System.nanoTime();
       herd.waitFor();
       awaitNothingLeft(path, killed, 10);
+      assertEquals("new", contentOf(host(0), path));
       assertEquals("old", contentOf(host(4), path));
     } finally {
       lab.limitDownload(host(4), null);
     }
+  }
+
+  /** Waits until {@code h} has the new file at {@code path}. */
+  private static void awaitNew(String h, String path) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline) {
+      if (contentOf(h, path).equals("new")) return;
+      Thread.sleep(100);
+    }
+    throw new AssertionError(h + " never placed the file");
   }
 
   /** Waits until herd's stderr, in {@code file}, has a line containing {@code text}. */

@@ -9,8 +9,8 @@ import java.time.Duration;
  * @param maxPeers connections kept at once
  * @param seeding how a torrent with the whole content shows its pieces
  * @param term how long a connection is kept once the peer is admitted, while this torrent serves half its
- *     {@code maxPeers} or more ({@link Duration#ZERO}: for good); a seeder's tracker grants it to other peers after as
- *     long
+ *     {@code maxPeers} or more and holds no piece back ({@link Duration#ZERO}: for good); a seeder's tracker grants
+ *     it to other peers after as long
  */
 public record SwarmOptions(int pipeline, int maxPeers, Seeding seeding, Duration term) {
   /**
@@ -24,7 +24,8 @@ public record SwarmOptions(int pipeline, int maxPeers, Seeding seeding, Duration
    * How long a seeder serves one peer before its tracker grants it to another: long enough for each of the peers it
    * holds to have turns ({@link #SEEDER_SLOTS} at a time among up to twice {@link #CONNECTIONS}) and fetch what it
    * was shown. At 10 s, 500 peers finished by a median of 2.8 T_min: at a turn a second in each slot, a peer among 60
-   * waits 15 s for one.
+   * waits 15 s for one. It runs out only once the seeder holds no piece back ({@link Torrent#rotates}), so it need
+   * not be as long as the transfer.
    */
   public static final Duration SEEDER_TERM = Duration.ofSeconds(60);
 
@@ -52,7 +53,8 @@ public record SwarmOptions(int pipeline, int maxPeers, Seeding seeding, Duration
   /**
    * A seeder that a tracker grants to {@link #CONNECTIONS} peers at a time, each for a {@link #SEEDER_TERM}: room for
    * twice as many, since grants and hang-ups are timed apart (and hosts behind bastions dial it without a grant). It
-   * hangs up on a peer after a term only while it serves {@link #CONNECTIONS} or more, when others may be waiting.
+   * hangs up on a peer after a term only while it serves {@link #CONNECTIONS} or more, when others may be waiting, and
+   * has shown every piece.
    */
   public static SwarmOptions seeder(Seeding seeding) {
     return new SwarmOptions(128, 2 * CONNECTIONS, seeding, SEEDER_TERM);

@@ -190,9 +190,13 @@ public final class Torrent {
     completion.completeExceptionally(new IllegalStateException("torrent closed"));
   }
 
-  /** Whether half the connections this torrent may keep, or more, are taken. */
-  boolean crowded() {
-    return peers.size() >= options.maxPeers() / 2;
+  /**
+   * Whether a peer's term is over: half the connections this torrent may keep, or more, are taken, so others may be
+   * waiting, and no piece is held back any more. While initial seeding holds pieces back, each peer is the only one
+   * shown some of them: hung up on, those are shown again to others, and sent twice.
+   */
+  boolean rotates() {
+    return peers.size() >= options.maxPeers() / 2 && (seeding == null || seeding.done());
   }
 
   PiecePicker picker() {

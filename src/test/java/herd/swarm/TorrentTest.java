@@ -162,6 +162,23 @@ class TorrentTest {
   }
 
   @Test
+  void aSeederHangsUpAfterATermOnlyWhenCrowdedAndNoLongerHoldingPiecesBack() throws IOException {
+    PieceStore store = PieceStore.openForReading(dir.resolve("source"), meta);
+    stores.add(store);
+    Torrent roomy = torrent(store, all(), new SwarmOptions(4, 10, SwarmOptions.Seeding.INITIAL, Duration.ofSeconds(1)));
+    Torrent crowded = torrent(store, all(), new SwarmOptions(4, 2, SwarmOptions.Seeding.INITIAL, Duration.ofSeconds(1)));
+    Peer inRoomy = roomy.join(new Link("a"), id(1), false);
+    Peer inCrowded = crowded.join(new Link("b"), id(1), false);
+    assertFalse(crowded.rotates(), "hung up while it was the only peer shown some pieces");
+
+    Message.Bitfield everything = new Message.Bitfield(Peer.toBytes(all(), PIECES));
+    inRoomy.received(everything);
+    inCrowded.received(everything);
+    assertTrue(crowded.rotates(), "every piece is out and half its connections are taken");
+    assertFalse(roomy.rotates(), "nobody waits for a connection");
+  }
+
+  @Test
   void aSeederServesAFewInterestedPeersAtATimeAndHandsTheTurnOnOnceItSentOneAPiece() throws Exception {
     PieceStore store = PieceStore.openForReading(dir.resolve("source"), meta);
     stores.add(store);

@@ -2,10 +2,12 @@ package herd.peer;
 
 import herd.swarm.PieceStore;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 
@@ -28,6 +30,13 @@ interface Landing {
 
   /** Removes whatever was written; the target stays as it was. */
   void abandon();
+
+  /** Syncs a directory's entries: a rename or a new file in it survives a crash once this returns. */
+  static void syncDirectory(Path dir) throws IOException {
+    try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+      d.force(true);
+    }
+  }
 
   /** Creates {@code target}'s missing parents and returns its directory. */
   static Path createParents(Path target) throws IOException {

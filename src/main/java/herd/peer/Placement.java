@@ -110,9 +110,7 @@ final class Placement implements Landing {
   public void commit() throws IOException {
     Files.setPosixFilePermissions(temp, FileMode.toPermissions(mode));
     Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    try (FileChannel d = FileChannel.open(target.getParent(), StandardOpenOption.READ)) {
-      d.force(true);
-    }
+    Landing.syncDirectory(target.getParent());
     unlock();
   }
 

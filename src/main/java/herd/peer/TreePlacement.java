@@ -162,10 +162,10 @@ final class TreePlacement implements Landing {
     dirs.sort(Comparator.comparingInt((Layout.Dir d) -> d.path().size()).reversed());
     for (Layout.Dir d : dirs) {
       Path p = stage.resolve(String.join("/", d.path()));
-      force(p);
+      Landing.syncDirectory(p);
       Files.setPosixFilePermissions(p, FileMode.toPermissions(d.mode()));
     }
-    force(stage);
+    Landing.syncDirectory(stage);
     Files.setPosixFilePermissions(stage, FileMode.toPermissions(layout.rootMode()));
     Path old = null;
     if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
@@ -178,7 +178,7 @@ final class TreePlacement implements Landing {
       if (old != null) Files.move(old, target, StandardCopyOption.ATOMIC_MOVE);
       throw e;
     }
-    force(target.getParent());
+    Landing.syncDirectory(target.getParent());
     if (old != null) deleteTree(old);
     unlock();
   }
@@ -196,12 +196,6 @@ final class TreePlacement implements Landing {
       unlock();
     } catch (IOException e) {
       // best effort: the next peer for this target removes it
-    }
-  }
-
-  private static void force(Path dir) throws IOException {
-    try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-      d.force(true);
     }
   }
 

@@ -76,7 +76,10 @@ final class PeerChannel extends SimpleChannelInboundHandler<Object> implements P
     }
   }
 
-  /** After a term, hangs up if the torrent {@linkplain Torrent#rotates rotates} its peers; else looks again a term later. */
+  /**
+   * After a term, hangs up if the torrent {@linkplain Torrent#rotates rotates} its peers; else looks again a term
+   * later.
+   */
   private void endTermLater(ChannelHandlerContext ctx) {
     ctx.executor().schedule(() -> {
       if (torrent.rotates()) {

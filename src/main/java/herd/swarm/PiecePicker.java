@@ -93,7 +93,7 @@ public final class PiecePicker {
     List<Block> out = new ArrayList<>();
     for (Partial p : partials) {
       if (out.size() >= max) return out;
-      if (p.owner == peer) p.take(out, max);
+      if (p.owner == peer) p.take(out, max, 1, outstanding);
     }
     while (out.size() < max) {
       int piece = rarestUnstarted(peerHas);
@@ -101,19 +101,19 @@ public final class PiecePicker {
       Partial p = new Partial(piece, peer);
       started[piece] = p;
       partials.add(p);
-      p.take(out, max);
+      p.take(out, max, 1, outstanding);
     }
     for (Partial p : partials) {
       if (out.size() >= max) return out;
       if (peerHas.get(p.piece)) {
         if (p.owner == null) p.owner = peer;
-        p.take(out, max);
+        p.take(out, max, 1, outstanding);
       }
     }
     if (endgame()) {
       for (Partial p : partials) {
         if (out.size() >= max) break;
-        if (peerHas.get(p.piece)) p.takeDuplicates(out, max, outstanding);
+        if (peerHas.get(p.piece)) p.take(out, max, MAX_ASKED, outstanding);
       }
     }
     return out;
@@ -197,22 +197,18 @@ public final class PiecePicker {
       this.asked = new int[blocks];
     }
 
-    void take(List<Block> out, int max) {
+    /**
+     * Adds to {@code out}, up to {@code max} blocks in all, this piece's blocks not yet received and asked of fewer
+     * than {@code limit} connections; above a limit of one, not those this connection was asked already
+     * ({@code outstanding}, or {@code out}).
+     */
+    void take(List<Block> out, int max, int limit, Set<Block> outstanding) {
       for (int b = received.nextClearBit(0); b < blocks && out.size() < max; b = received.nextClearBit(b + 1)) {
-        if (asked[b] == 0) {
-          asked[b]++;
-          out.add(block(b));
-        }
-      }
-    }
-
-    void takeDuplicates(List<Block> out, int max, Set<Block> outstanding) {
-      for (int b = received.nextClearBit(0); b < blocks && out.size() < max; b = received.nextClearBit(b + 1)) {
+        if (asked[b] >= limit) continue;
         Block block = block(b);
-        if (asked[b] < MAX_ASKED && !outstanding.contains(block) && !out.contains(block)) {
-          asked[b]++;
-          out.add(block);
-        }
+        if (limit > 1 && (outstanding.contains(block) || out.contains(block))) continue;
+        asked[b]++;
+        out.add(block);
       }
     }
 

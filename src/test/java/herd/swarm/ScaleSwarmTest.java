@@ -68,7 +68,7 @@ class ScaleSwarmTest {
   /** A push's. */
   private static final Duration ANNOUNCE_INTERVAL = Duration.ofSeconds(2);
   private static final long SAMPLE_MILLIS = 250;
-  /** How long every peer may take, in T_min: measured, 1.81 to 1.96. */
+  /** How long every peer may take, in T_min: measured, 1.76 to 1.96. */
   private static final double WAIT = 3;
   /**
    * The most the seeder may upload, in copies of the file: measured, 1.09 to 1.16 (1.3 to 1.45 when it showed every

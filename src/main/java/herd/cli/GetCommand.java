@@ -85,6 +85,9 @@ final class GetCommand implements Callable<Integer> {
     long started = System.nanoTime();
     int status = new PeerRun(config, new Report() {
       @Override
+      public void present(long bytes) {}
+
+      @Override
       public void progress(long bytes) {}
 
       @Override

@@ -1,10 +1,10 @@
 package herd.cli;
 
+import herd.events.PushListener;
 import herd.hosts.HostList;
 import herd.hosts.HostListException;
 import herd.hosts.HostSpec;
 import herd.metainfo.Tree;
-import herd.push.HostOutcome;
 import herd.push.InvalidPushException;
 import herd.push.PortRange;
 import herd.push.Push;
@@ -13,12 +13,12 @@ import herd.push.PushResult;
 import herd.remote.SshOptions;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -155,6 +155,11 @@ final class PushCommand implements Callable<Integer> {
   @Option(names = {"-q", "--quiet"}, description = "Print only failures.")
   boolean quiet;
 
+  @Option(names = "--json",
+      description = "Write every event of the run on stdout as a line of JSON (the README has the schema); the "
+          + "human output stays on stderr.")
+  boolean json;
+
   private final InputStream stdin;
 
   PushCommand(InputStream stdin) {
@@ -164,11 +169,17 @@ final class PushCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Logging.configure(verbose);
-    PrintWriter err = spec.commandLine().getErr();
     PushRequest request = request();
-    ProgressRenderer renderer = new ProgressRenderer(err, Terminal.isTerminal(2), quiet);
-    PushResult result = Push.run(request, renderer);
-    summarize(err, request.dest(), result);
+    PushListener listener = new ProgressRenderer(spec.commandLine().getErr(), Terminal.isTerminal(2) ? Terminal.columns() : 0, quiet);
+    if (json) {
+      PushListener human = listener;
+      JsonEvents machine = new JsonEvents(spec.commandLine().getOut(), Clock.systemUTC());
+      listener = event -> {
+        machine.on(event);
+        human.on(event);
+      };
+    }
+    PushResult result = Push.run(request, listener);
     return (result.allDone() ? ExitStatus.OK : ExitStatus.HOSTS_FAILED).code;
   }
 
@@ -256,16 +267,4 @@ final class PushCommand implements Callable<Integer> {
     }
   }
 
-  private void summarize(PrintWriter err, String dest, PushResult result) {
-    List<HostOutcome> failed = result.failed();
-    int done = result.hosts().size() - failed.size();
-    if (!quiet || !failed.isEmpty()) {
-      err.printf("herd: %d of %d hosts have %s, in %s%n", done, result.hosts().size(), dest, Units.seconds(result.elapsed()));
-    }
-    if (!failed.isEmpty()) {
-      err.printf("herd: %d failed:%n", failed.size());
-      for (HostOutcome h : failed) err.printf("  %s: %s%n", h.host(), h.detail());
-    }
-    err.flush();
-  }
 }

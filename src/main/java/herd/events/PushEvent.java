@@ -2,25 +2,49 @@ package herd.events;
 
 import herd.hosts.HostSpec;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * What happens during a push, in order: one {@link RunStarted}; per host, any number of {@link HostFailed} with
- * {@code retrying}, then {@link PeerStarted}, {@link HostProgress} events, and finally either {@link HostDone} or a
- * {@link HostFailed} without {@code retrying}; at last one {@link RunFinished}. Events of different hosts
- * interleave and arrive on different threads.
+ * {@code retrying}, then {@link HostConnected}, {@link PeerStarted}, {@link FirstPiece} and {@link HostProgress}
+ * events, and finally either {@link HostDone} or a {@link HostFailed} without {@code retrying}; at last one
+ * {@link RunFinished}. Events of different hosts interleave and arrive on different threads.
  */
 public sealed interface PushEvent {
-  record RunStarted(String file, long bytes, int pieces, int hosts) implements PushEvent {}
+  record RunStarted(String file, String dest, long bytes, int pieces, int hosts) implements PushEvent {}
+
+  /** herd logged in to {@code host} as {@code user}, at its {@code attempt}th try. */
+  record HostConnected(HostSpec host, String user, int attempt) implements PushEvent {}
 
   /** The peer program runs on {@code host}; {@code uploaded} says whether it had to be copied there first. */
   record PeerStarted(HostSpec host, boolean uploaded) implements PushEvent {}
 
-  /** {@code bytes} of the file are verified on {@code host}. */
-  record HostProgress(HostSpec host, long bytes) implements PushEvent {}
+  /** The first piece fetched by {@code host} is verified there. */
+  record FirstPiece(HostSpec host) implements PushEvent {}
+
+  /**
+   * {@code fetched} bytes of the content reached {@code host} over the swarm and are verified there; {@code present}
+   * more were found verified in place, and were not sent.
+   */
+  record HostProgress(HostSpec host, long fetched, long present) implements PushEvent {}
 
   record HostDone(HostSpec host, String path) implements PushEvent {}
 
-  record HostFailed(HostSpec host, String reason, boolean retrying) implements PushEvent {}
+  /**
+   * {@code host} failed for {@code reason}, of a {@code kind} that scripts can match: {@code unreachable},
+   * {@code disconnected}, {@code host_key_unknown}, {@code host_key_changed}, {@code auth_failed}, {@code no_java},
+   * {@code old_java}, {@code unsafe}, {@code command_failed}, {@code local} (herd.remote.RemoteException's kinds), or
+   * {@code timeout} or {@code interrupted} when the run ended first. It is tried again when {@code retrying}.
+   */
+  record HostFailed(HostSpec host, String kind, String reason, boolean retrying) implements PushEvent {
+    public static final String TIMEOUT = "timeout";
+    public static final String INTERRUPTED = "interrupted";
+  }
 
-  record RunFinished(int done, int failed, Duration elapsed) implements PushEvent {}
+  /**
+   * The run is over: of {@code hosts}, {@code done} have the content at {@code dest}, and {@code failures} lists the
+   * others; this machine uploaded {@code sent} bytes of content to them.
+   */
+  record RunFinished(String dest, int hosts, int done, List<HostFailed> failures, long sent, Duration elapsed)
+      implements PushEvent {}
 }

@@ -89,6 +89,7 @@ public final class PeerRun {
         ((Placement) landing).keep();
         doing = "cannot serve the file";
         placed = true;
+        report.present(meta.length());
         placed(landing, meta.length());
         have.set(0, meta.pieceCount());
       }

@@ -5,13 +5,17 @@ import java.nio.file.Path;
 
 /**
  * What a {@link PeerRun} tells whoever started it. A peer started by a push writes it on stdout for herd, one
- * event per line ({@link #lines}): {@code progress BYTES}, {@code done PATH}, {@code fail REASON}. Anything else a
- * peer prints there is logged by herd and otherwise ignored.
+ * event per line ({@link #lines}): {@code present BYTES}, {@code progress BYTES}, {@code done PATH}, {@code fail
+ * REASON}. Anything else a peer prints there is logged by herd and otherwise ignored.
  */
 public interface Report {
+  String PRESENT = "present";
   String PROGRESS = "progress";
   String DONE = "done";
   String FAIL = "fail";
+
+  /** How many bytes were found verified in place before any was fetched; they count in {@link #progress} too. */
+  void present(long bytes);
 
   /** How many bytes are verified so far. */
   void progress(long bytes);
@@ -25,6 +29,11 @@ public interface Report {
   /** Writes each event as a line on {@code out}. */
   static Report lines(PrintStream out) {
     return new Report() {
+      @Override
+      public void present(long bytes) {
+        line(PRESENT, bytes);
+      }
+
       @Override
       public void progress(long bytes) {
         line(PROGRESS, bytes);

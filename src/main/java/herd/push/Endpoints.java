@@ -4,6 +4,7 @@ import herd.swarm.Admission;
 import herd.swarm.PieceStore;
 import herd.swarm.Swarm;
 import herd.swarm.SwarmOptions;
+import herd.swarm.Torrent;
 import herd.tracker.Pages;
 import herd.tracker.Tracker;
 import herd.tracker.TrackerOptions;
@@ -35,6 +36,7 @@ final class Endpoints implements AutoCloseable {
   private final InetAddress bind;
   private final Set<InetAddress> bound = new HashSet<>();
   private Swarm seeder;
+  private Torrent seeding;
   private final long rateLimit;
   private Tracker tracker;
   private boolean closed;
@@ -96,6 +98,11 @@ final class Endpoints implements AutoCloseable {
     return new Here(new InetSocketAddress(loopback, trackerPort), new InetSocketAddress(loopback, seeder.port()));
   }
 
+  /** The bytes of content the seeder uploaded so far: none while no host needed it. */
+  synchronized long uploaded() {
+    return seeding == null ? 0 : seeding.uploadedBytes();
+  }
+
   /** The seeder and the tracker on the first free ports of the range. */
   private void start(InetAddress address) throws IOException {
     int next = ports.low();
@@ -110,7 +117,7 @@ final class Endpoints implements AutoCloseable {
       }
     }
     try {
-      seeder.add(store, all, SwarmOptions.seeder(SwarmOptions.Seeding.INITIAL));
+      seeding = seeder.add(store, all, SwarmOptions.seeder(SwarmOptions.Seeding.INITIAL));
       while (tracker == null) {
         int port = claim(next++);
         try {
@@ -125,6 +132,7 @@ final class Endpoints implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       seeder.close();
       seeder = null;
+      seeding = null;
       throw e;
     }
   }

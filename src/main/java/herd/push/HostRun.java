@@ -70,12 +70,12 @@ final class HostRun implements Runnable {
       } catch (RemoteException e) {
         boolean retrying = e.retryable() && attempt < run.request().retries() && outcome.get() == null;
         if (!retrying) {
-          fail(e.getMessage());
+          fail(e.kind().word(), e.getMessage());
           return;
         }
-        run.emit(new PushEvent.HostFailed(host, e.getMessage(), true));
+        run.emit(new PushEvent.HostFailed(host, e.kind().word(), e.getMessage(), true));
       } catch (InterruptedException e) {
-        fail("interrupted");
+        fail(PushEvent.HostFailed.INTERRUPTED, "interrupted");
         return;
       } finally {
         if (!held) closeSession();
@@ -83,15 +83,16 @@ final class HostRun implements Runnable {
     }
   }
 
-  /** Ends this host with {@code reason} unless it already ended, and drops its connection. */
-  void abort(String reason) {
-    fail(reason);
+  /** Ends this host with a failure of {@code kind} unless it already ended, and drops its connection. */
+  void abort(String kind, String reason) {
+    fail(kind, reason);
     closeSession();
   }
 
   private void attempt() throws RemoteException, InterruptedException {
     session = run.connector().connect(host, attempts);
     if (outcome.get() != null) return; // aborted while connecting
+    run.emit(new PushEvent.HostConnected(host, session.user(), attempts));
     PeerJar jar = session.ensureJar(run.peerJar(), run.request().remotePath());
     run.awaitServing();
     boolean sudo = run.request().sudo();
@@ -112,20 +113,23 @@ final class HostRun implements Runnable {
       BufferedReader lines = new BufferedReader(new InputStreamReader(peer.stdout(), StandardCharsets.UTF_8));
       Deque<String> tail = new ArrayDeque<>();
       String line;
+      long present = 0;
       boolean firstPiece = false;
       while ((line = lines.readLine()) != null) {
         int space = line.indexOf(' ');
         String kind = space < 0 ? line : line.substring(0, space);
         String value = space < 0 ? "" : line.substring(space + 1);
-        if (kind.equals(Report.PROGRESS)) {
-          long bytes = Long.parseLong(value);
-          if (bytes > 0 && !firstPiece) {
+        if (kind.equals(Report.PRESENT)) {
+          present = Long.parseLong(value);
+        } else if (kind.equals(Report.PROGRESS)) {
+          long fetched = Long.parseLong(value) - present;
+          if (fetched > 0 && !firstPiece) {
             firstPiece = true;
-            log.debug("{}: first piece", host);
+            run.emit(new PushEvent.FirstPiece(host));
           }
-          run.emit(new PushEvent.HostProgress(host, bytes));
+          run.emit(new PushEvent.HostProgress(host, fetched, present));
         } else if (kind.equals(Report.DONE)) {
-          if (!finish(new HostOutcome(host, true, value, attempts))) return;
+          if (!finish(new HostOutcome(host, true, value, null, attempts))) return;
           run.emit(new PushEvent.HostDone(host, value));
           // Kept until the run ends (abort closes it): the connection of a host that announces through its forward,
           // and that of a peer run by sudo, which hangs up on the peer when the session ends (use_pty, Debian's
@@ -179,9 +183,9 @@ final class HostRun implements Runnable {
     return line.startsWith("sudo: ") && line.contains("password");
   }
 
-  private void fail(String reason) {
-    if (finish(new HostOutcome(host, false, reason, Math.max(1, attempts)))) {
-      run.emit(new PushEvent.HostFailed(host, reason, false));
+  private void fail(String kind, String reason) {
+    if (finish(new HostOutcome(host, false, reason, kind, Math.max(1, attempts)))) {
+      run.emit(new PushEvent.HostFailed(host, kind, reason, false));
     }
   }
 

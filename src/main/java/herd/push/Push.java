@@ -94,7 +94,7 @@ public final class Push {
     long start = System.nanoTime();
     Tree tree = tree();
     long size = tree != null ? tree.files().stream().mapToLong(FileEntry::length).sum() : Files.size(request.file());
-    emit(new PushEvent.RunStarted(request.file().toString(), size, Hashing.pieceCountFor(size), request.hosts().size()));
+    emit(new PushEvent.RunStarted(request.file().toString(), request.dest(), size, Hashing.pieceCountFor(size), request.hosts().size()));
     finished = new CountDownLatch(request.hosts().size());
     ExecutorService hostThreads =
         Executors.newFixedThreadPool(request.parallel(), new DefaultThreadFactory("herd-host", true));
@@ -104,6 +104,7 @@ public final class Push {
     // the tracker and the seeder are up
     hosts.forEach(hostThreads::execute);
     EventLoopGroup group = new NioEventLoopGroup(2, new DefaultThreadFactory("herd-io", true));
+    PushResult result;
     try {
       Hashing.Hashed hashed = tree != null
           ? PieceStore.hash(request.file(), request.file().toAbsolutePath().normalize().getFileName().toString(), tree.files())
@@ -125,21 +126,23 @@ public final class Push {
         if (request.timeout().isZero()) {
           finished.await();
         } else if (!finished.await(request.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
-          for (HostRun h : hosts) h.abort("timed out after " + request.timeout().toSeconds() + " s");
+          for (HostRun h : hosts) h.abort(PushEvent.HostFailed.TIMEOUT, "timed out after " + request.timeout().toSeconds() + " s");
         }
       }
     } finally {
-      for (HostRun h : hosts) h.abort("interrupted"); // closes the sessions of hosts behind bastions too
+      for (HostRun h : hosts) h.abort(PushEvent.HostFailed.INTERRUPTED, "interrupted"); // closes the sessions of hosts behind bastions too
       serving.completeExceptionally(new IOException("the run ended before the seeder was up")); // once it was, a no-op
       hostThreads.shutdown();
       if (!hostThreads.awaitTermination(30, TimeUnit.SECONDS)) hostThreads.shutdownNow();
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+      // an interrupted or failed run reports its hosts too, and ends a live progress line before the error is printed
+      result = new PushResult(hosts.stream().map(HostRun::outcome).toList(), Duration.ofNanos(System.nanoTime() - start));
+      List<PushEvent.HostFailed> failures = result.failed().stream()
+          .map(o -> new PushEvent.HostFailed(o.host(), o.kind(), o.detail(), false)).toList();
+      emit(new PushEvent.RunFinished(request.dest(), hosts.size(), hosts.size() - failures.size(), failures,
+          endpoints == null ? 0 : endpoints.uploaded(), result.elapsed()));
     }
-    Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-    List<HostOutcome> outcomes = hosts.stream().map(HostRun::outcome).toList();
-    int done = (int) outcomes.stream().filter(HostOutcome::done).count();
-    emit(new PushEvent.RunFinished(done, outcomes.size() - done, elapsed));
-    return new PushResult(outcomes, elapsed);
+    return result;
   }
 
   /** The directory pushed, as its torrent holds it; null for a file. */

@@ -29,6 +29,11 @@ public final class RemoteException extends Exception {
     public boolean retryable() {
       return retryable;
     }
+
+    /** The kind as herd's JSON events name it: {@code host_key_changed}. */
+    public String word() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
   }
 
   private final Kind kind;

@@ -122,6 +122,11 @@ final class InProcessHost extends LoopbackHost {
       Report lines = Report.lines(out);
       return new PeerRun(here, new Report() {
         @Override
+        public void present(long bytes) {
+          lines.present(bytes);
+        }
+
+        @Override
         public void progress(long bytes) {
           lines.progress(bytes);
         }

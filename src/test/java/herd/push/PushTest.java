@@ -114,6 +114,46 @@ class PushTest {
   }
 
   @Test
+  void eachHostsEventsComeInOrderAndARerunCountsItsBytesAsPresentNotFetched() throws Exception {
+    long size = Files.size(source);
+    PushResult first = push(List.of("h1", "h2"), 4, 0, Duration.ZERO, connector(Set.of(), Set.of()));
+    assertTrue(first.allDone(), first.toString());
+    for (String h : List.of("h1", "h2")) {
+      List<Class<?>> kinds = events.stream().filter(e -> host(e) != null && host(e).host().equals(h))
+          .map(Object::getClass).filter(c -> c != PushEvent.HostProgress.class).distinct().toList();
+      assertEquals(List.of(PushEvent.HostConnected.class, PushEvent.PeerStarted.class, PushEvent.FirstPiece.class,
+          PushEvent.HostDone.class), kinds, h);
+    }
+    assertInstanceOf(PushEvent.RunStarted.class, events.get(0));
+    PushEvent.RunFinished finished = assertInstanceOf(PushEvent.RunFinished.class, events.get(events.size() - 1));
+    assertEquals(2, finished.done());
+    assertTrue(finished.sent() >= size, "the seeder sent " + finished.sent() + " bytes of " + size);
+
+    events.clear();
+    PushResult again = push(List.of("h1", "h2"), 4, 0, Duration.ZERO, connector(Set.of(), Set.of()));
+    assertTrue(again.allDone(), again.toString());
+    List<PushEvent.HostProgress> progress = events.stream()
+        .filter(e -> e instanceof PushEvent.HostProgress).map(e -> (PushEvent.HostProgress) e).toList();
+    assertEquals(2, progress.size(), events.toString());
+    for (PushEvent.HostProgress p : progress) {
+      assertEquals(0, p.fetched(), p.toString());
+      assertEquals(size, p.present(), p.toString());
+    }
+    assertTrue(events.stream().noneMatch(e -> e instanceof PushEvent.FirstPiece), events.toString());
+    assertEquals(0, ((PushEvent.RunFinished) events.get(events.size() - 1)).sent());
+  }
+
+  private static HostSpec host(PushEvent e) {
+    if (e instanceof PushEvent.HostConnected c) return c.host();
+    if (e instanceof PushEvent.PeerStarted c) return c.host();
+    if (e instanceof PushEvent.FirstPiece c) return c.host();
+    if (e instanceof PushEvent.HostProgress c) return c.host();
+    if (e instanceof PushEvent.HostDone c) return c.host();
+    if (e instanceof PushEvent.HostFailed c) return c.host();
+    return null;
+  }
+
+  @Test
   void peersAnnounceLessOftenInFleetsOfThousands() {
     assertEquals(Duration.ofSeconds(2), Push.announceInterval(48));
     assertEquals(Duration.ofSeconds(2), Push.announceInterval(2999));
@@ -162,8 +202,11 @@ class PushTest {
       pool.shutdownNow(); // interrupts the push
       ExecutionException e = assertThrows(ExecutionException.class, () -> result.get(30, TimeUnit.SECONDS));
       assertInstanceOf(InterruptedException.class, e.getCause());
-      assertTrue(events.stream().anyMatch(ev -> ev instanceof PushEvent.HostFailed f && f.reason().equals("interrupted")),
-          events.toString());
+      assertTrue(events.stream().anyMatch(ev -> ev instanceof PushEvent.HostFailed f && f.reason().equals("interrupted")
+          && f.kind().equals(PushEvent.HostFailed.INTERRUPTED)), events.toString());
+      // the summary goes out even so, and ends a live progress line before herd prints that it was interrupted
+      PushEvent.RunFinished summary = assertInstanceOf(PushEvent.RunFinished.class, events.get(events.size() - 1));
+      assertEquals(List.of("stuck"), summary.failures().stream().map(f -> f.host().host()).toList());
       assertEquals(1, started.get("stuck").exit.get(10, TimeUnit.SECONDS), "the peer was not stopped");
     } finally {
       pool.shutdownNow();

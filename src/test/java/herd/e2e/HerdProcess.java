@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 
 /** Runs the built {@code target/herd} executable, as a user would. */
 final class HerdProcess {
-  record Result(int status, String stderr) {}
+  record Result(int status, String stdout, String stderr) {}
 
   private HerdProcess() {}
 
@@ -48,7 +48,8 @@ final class HerdProcess {
     cmd.add(executable().toString());
     cmd.addAll(args);
     Path err = Files.createTempFile("herd-stderr", ".txt");
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(err.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    Path out = Files.createTempFile("herd-stdout", ".txt");
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(err.toFile()).redirectOutput(out.toFile());
     env.forEach((name, value) -> {
       if (value.isEmpty()) pb.environment().remove(name);
       else pb.environment().put(name, value);
@@ -64,7 +65,9 @@ final class HerdProcess {
       throw new AssertionError("herd did not finish: " + Files.readString(err));
     }
     String stderr = Files.readString(err);
+    String stdout = Files.readString(out);
     Files.delete(err);
-    return new Result(p.exitValue(), stderr);
+    Files.delete(out);
+    return new Result(p.exitValue(), stdout, stderr);
   }
 }

@@ -3,6 +3,8 @@ package herd.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -90,6 +92,57 @@ class PushLabIT {
     assertTrue(r.stderr().contains(closedPort + ": connection refused"), r.stderr());
     assertTrue(r.stderr().lines().anyMatch(l -> l.startsWith("  " + nobody + ": ")), r.stderr());
     assertEveryHostHas("/srv/partial/payload.bin");
+  }
+
+  @Test
+  void jsonEventsOnStdoutTellEachHostsStepsAndFailureKindAndARerunSendsNothing() throws Exception {
+    String closedPort = lab.hosts().get(0) + ":2";
+    List<String> hosts = new ArrayList<>(lab.hosts());
+    hosts.add(closedPort);
+    List<String> a = args("/srv/json/payload.bin", "--json", "--hostlist", String.join(",", hosts));
+    HerdProcess.Result r = HerdProcess.run(null, a);
+    assertEquals(1, r.status(), r.stderr());
+    assertTrue(r.stderr().contains("4 of 5 hosts have /srv/json/payload.bin"), "the human summary stays on stderr: " + r.stderr());
+    List<JsonNode> events = events(r.stdout());
+    for (String h : lab.hosts()) {
+      List<String> steps = events.stream().filter(e -> h.equals(e.path("host").asText()))
+          .map(e -> e.get("event").asText()).filter(e -> !e.equals("progress")).toList();
+      assertEquals(List.of("host_connected", "peer_started", "first_piece", "host_done"), steps, h);
+      JsonNode last = events.stream().filter(e -> e.get("event").asText().equals("progress") && h.equals(e.get("host").asText()))
+          .reduce((x, y) -> y).orElseThrow();
+      assertEquals(Files.size(source), last.get("fetched").asLong(), h);
+    }
+    JsonNode failed = events.stream().filter(e -> e.get("event").asText().equals("host_failed")).findFirst().orElseThrow();
+    assertEquals(closedPort, failed.get("host").asText());
+    assertEquals("unreachable", failed.get("kind").asText());
+    JsonNode summary = events.get(events.size() - 1);
+    assertEquals("run_finished", summary.get("event").asText());
+    assertEquals(4, summary.get("done").asInt());
+    assertEquals(closedPort, summary.get("failures").get(0).get("host").asText());
+    assertTrue(summary.get("sent").asLong() >= Files.size(source), summary.toString());
+    assertEveryHostHas("/srv/json/payload.bin");
+
+    HerdProcess.Result again = HerdProcess.run(null, args("/srv/json/payload.bin", "--json", lab.hostsFile().toString()));
+    assertEquals(0, again.status(), again.stderr());
+    List<JsonNode> rerun = events(again.stdout());
+    for (JsonNode e : rerun) {
+      if (!e.get("event").asText().equals("progress")) continue;
+      assertEquals(0, e.get("fetched").asLong(), e.toString());
+      assertEquals(Files.size(source), e.get("present").asLong(), e.toString());
+    }
+    assertEquals(0, rerun.get(rerun.size() - 1).get("sent").asLong(), again.stdout());
+    assertTrue(again.stderr().contains("already in place"), again.stderr());
+  }
+
+  /** herd's stdout under --json: JSON objects only, one a line, each with its time and event. */
+  private static List<JsonNode> events(String stdout) throws Exception {
+    List<JsonNode> events = new ArrayList<>();
+    for (String line : stdout.split("\n")) {
+      JsonNode e = new ObjectMapper().readTree(line);
+      assertTrue(e.has("time") && e.has("event"), line);
+      events.add(e);
+    }
+    return events;
   }
 
   @Test

@@ -57,7 +57,12 @@ final class JsonEvents implements PushListener {
     Json o = new Json().field("time", time.toString());
     if (event instanceof PushEvent.RunStarted e) {
       o.field("event", "run_started").field("file", e.file()).field("dest", e.dest()).field("bytes", e.bytes())
-          .field("pieces", e.pieces()).field("hosts", e.hosts());
+          .field("pieces", e.pieces()).field("hosts", e.hosts()).field("dry_run", e.dryRun());
+    } else if (event instanceof PushEvent.HostChecked e) {
+      o.field("event", "host_checked").field("host", e.host().toString()).field("java_path", e.javaPath())
+          .field("java", e.java()).field("user", e.user()).field("target", e.target()).field("free", e.free())
+          .field("needed", e.needed()).field("writable", e.writable()).field("present", e.present())
+          .field("problem", e.problem());
     } else if (event instanceof PushEvent.HostConnected e) {
       o.field("event", "host_connected").field("host", e.host().toString()).field("user", e.user())
           .field("attempt", e.attempt());

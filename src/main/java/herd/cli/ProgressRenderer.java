@@ -25,6 +25,7 @@ final class ProgressRenderer implements PushListener {
   private final long start = System.nanoTime();
   private int hosts;
   private long size;
+  private boolean dryRun;
   private int done;
   private int failed;
   private long lastRender;
@@ -43,13 +44,23 @@ final class ProgressRenderer implements PushListener {
     if (event instanceof PushEvent.RunStarted e) {
       hosts = e.hosts();
       size = e.bytes();
-      if (!quiet) say(String.format("herd: pushing %s (%s, %d pieces) to %d hosts", e.file(), Units.bytes(e.bytes()), e.pieces(), e.hosts()));
+      dryRun = e.dryRun();
+      if (!quiet) {
+        say(String.format("herd: %s %s (%s, %d pieces) to %d hosts", dryRun ? "dry run: checking a push of" : "pushing",
+            e.file(), Units.bytes(e.bytes()), e.pieces(), e.hosts()));
+      }
+    } else if (event instanceof PushEvent.HostChecked e) {
+      if (!quiet) {
+        say(String.format("%s: Java %s (%s) as %s; %s: %s free for %s, %s%s", e.host(), e.java(), e.javaPath(), e.user(),
+            e.target(), Units.bytes(e.free()), Units.bytes(e.needed()), e.writable() ? "writable" : "NOT writable",
+            e.present() ? ", already holds this content" : ""));
+      }
     } else if (event instanceof PushEvent.HostProgress e) {
       progress.put(e.host(), e);
       maybeRender();
     } else if (event instanceof PushEvent.HostDone e) {
       done++;
-      if (columns == 0 && !quiet) say(e.host() + ": done");
+      if (columns == 0 && !quiet && !dryRun) say(e.host() + ": done");
       maybeRender();
     } else if (event instanceof PushEvent.HostFailed e) {
       if (e.retrying()) {
@@ -66,7 +77,10 @@ final class ProgressRenderer implements PushListener {
 
   private void summarize(PushEvent.RunFinished e) {
     endLine();
-    if (!quiet || !e.failures().isEmpty()) {
+    if (dryRun && (!quiet || !e.failures().isEmpty())) {
+      err.printf("herd: dry run: %d of %d hosts could take %s, checked in %s; nothing was sent%n", e.done(), e.hosts(),
+          e.dest(), Units.seconds(e.elapsed()));
+    } else if (!quiet || !e.failures().isEmpty()) {
       err.printf("herd: %d of %d hosts have %s, in %s; %s sent from here%n", e.done(), e.hosts(), e.dest(),
           Units.seconds(e.elapsed()), Units.bytes(e.sent()));
     }
@@ -78,7 +92,7 @@ final class ProgressRenderer implements PushListener {
   }
 
   private void maybeRender() {
-    if (quiet) return;
+    if (quiet || dryRun) return;
     long now = System.nanoTime();
     boolean last = done + failed == hosts;
     if (last ? renderedLast : now - lastRender < (columns > 0 ? LIVE_NANOS : PLAIN_NANOS)) return;

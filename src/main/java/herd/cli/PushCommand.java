@@ -155,6 +155,12 @@ final class PushCommand implements Callable<Integer> {
   @Option(names = {"-q", "--quiet"}, description = "Print only failures.")
   boolean quiet;
 
+  @Option(names = {"-n", "--dry-run"},
+      description = "Send nothing: log in to every host and report what a push would meet there (the Java found, free "
+          + "space beside DEST against the content's size, whether DEST's directory is writable, whether DEST already "
+          + "holds this content). Exits as the push would.")
+  boolean dryRun;
+
   @Option(names = "--json",
       description = "Write every event of the run on stdout as a line of JSON (the README has the schema); the "
           + "human output stays on stderr.")
@@ -201,7 +207,7 @@ final class PushCommand implements Callable<Integer> {
       throw new InvalidPushException("--port: " + e.getMessage());
     }
     return new PushRequest(file, destination(), hosts(), ssh, parallel, retry, ports, bindAddress(), sudo, remotePath,
-        Duration.ofSeconds(timeout), !noTls, fullCheck, jumps(), excludes, force, rateLimit.bytesPerSecond);
+        Duration.ofSeconds(timeout), !noTls, fullCheck, jumps(), excludes, force, rateLimit.bytesPerSecond, dryRun);
   }
 
   /** DEST, or DEST/TAG with --tag. */

@@ -7,17 +7,28 @@ import java.util.List;
 /**
  * What happens during a push, in order: one {@link RunStarted}; per host, any number of {@link HostFailed} with
  * {@code retrying}, then {@link HostConnected}, {@link PeerStarted}, {@link FirstPiece} and {@link HostProgress}
- * events, and finally either {@link HostDone} or a {@link HostFailed} without {@code retrying}; at last one
- * {@link RunFinished}. Events of different hosts interleave and arrive on different threads.
+ * events (in a dry run, {@link HostChecked} instead of these three), and finally either {@link HostDone} or a
+ * {@link HostFailed} without {@code retrying}; at last one {@link RunFinished}. Events of different hosts interleave
+ * and arrive on different threads.
  */
 public sealed interface PushEvent {
-  record RunStarted(String file, String dest, long bytes, int pieces, int hosts) implements PushEvent {}
+  /** {@code dryRun}: hosts are only checked ({@link HostChecked}); nothing is sent or written. */
+  record RunStarted(String file, String dest, long bytes, int pieces, int hosts, boolean dryRun) implements PushEvent {}
 
   /** herd logged in to {@code host} as {@code user}, at its {@code attempt}th try. */
   record HostConnected(HostSpec host, String user, int attempt) implements PushEvent {}
 
   /** The peer program runs on {@code host}; {@code uploaded} says whether it had to be copied there first. */
   record PeerStarted(HostSpec host, boolean uploaded) implements PushEvent {}
+
+  /**
+   * A dry run's finding on {@code host}: the Java at {@code javaPath}, of version {@code java}, runs the peer as
+   * {@code user}; the content would go to {@code target}, where {@code free} bytes are free for the {@code needed};
+   * whether {@code user} may write there, and whether the content is there already. {@code problem} says why a push
+   * would fail there, or is null.
+   */
+  record HostChecked(HostSpec host, String javaPath, String java, String user, String target, long free, long needed,
+      boolean writable, boolean present, String problem) implements PushEvent {}
 
   /** The first piece fetched by {@code host} is verified there. */
   record FirstPiece(HostSpec host) implements PushEvent {}

@@ -10,9 +10,13 @@ import java.util.concurrent.CompletableFuture;
  * The peer program's entry point, started by herd over SSH. Reads its {@link PeerConfig} as the first line of
  * stdin; the end of stdin (herd ended the run, or the SSH session is gone) stops it until it has placed the file;
  * after that it serves under its tracker's lease ({@link Announcer}), which ends with the run. Exits 0 once the file
- * is placed and the run has ended, non-zero otherwise.
+ * is placed and the run has ended, non-zero otherwise. With {@link #CHECK}, it only reports what a push would meet
+ * ({@link PeerRun#check}) and exits.
  */
 public final class PeerMain {
+  /** The argument for a dry run: {@link PeerRun#check}. */
+  public static final String CHECK = "--check";
+
   private PeerMain() {}
 
   public static void main(String[] args) throws IOException {
@@ -30,8 +34,15 @@ public final class PeerMain {
       System.exit(2);
       return;
     }
+    PeerRun run = new PeerRun(config, Report.lines(System.out));
+    if (args.length == 1 && args[0].equals(CHECK)) {
+      Report.Check check = run.check();
+      if (check != null) System.out.println(Report.CHECKED + " " + check.encode());
+      System.out.flush();
+      System.exit(check != null ? 0 : 1);
+    }
     CompletableFuture<Void> stop = stopAtEndOf(stdin);
-    int status = new PeerRun(config, Report.lines(System.out)).run(stop, true);
+    int status = run.run(stop, true);
     System.out.flush();
     System.exit(status);
   }

@@ -13,6 +13,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -75,7 +76,7 @@ public final class PeerRun {
     EventLoopGroup group = new NioEventLoopGroup(1, new DefaultThreadFactory("herd-peer-io", true));
     ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("herd-peer-timer", true));
     boolean placed = false;
-    PieceStore existing = landing instanceof Placement file ? alreadyInPlace(meta, file) : null;
+    PieceStore existing = landing instanceof Placement ? alreadyInPlace(meta, landing.target()) : null;
     BitSet have = new BitSet();
     // what was being done to which file, for a failure's message
     String doing = "cannot create the temporary file";
@@ -148,8 +149,7 @@ public final class PeerRun {
    * piece matching, and the content digest too; or, unless a full check was asked for, remembered as holding it and
    * unchanged since. Then nothing is fetched or rewritten. Null otherwise.
    */
-  private PieceStore alreadyInPlace(Metainfo meta, Placement placement) {
-    Path target = placement.target();
+  private PieceStore alreadyInPlace(Metainfo meta, Path target) {
     if (!Files.isRegularFile(target)) return null;
     try {
       PieceStore store = PieceStore.openForReading(target, meta);
@@ -163,6 +163,34 @@ public final class PeerRun {
       LOG.log(System.Logger.Level.DEBUG, () -> "cannot reuse " + target + ": " + e);
     }
     return null;
+  }
+
+  /**
+   * For {@code herd push --dry-run}: what a push would meet on this host, as this user, writing nothing. Returns
+   * null once it reported why a push could not even start here (a DEST that cannot be, a tree's DEST in the way).
+   */
+  public Report.Check check() {
+    Path dest = Path.of(config.dest());
+    try {
+      Metainfo meta = config.metainfo();
+      Path target = meta.multiFile() ? TreePlacement.target(config.dest(), config.force()) : Placement.target(config.dest(), meta);
+      // the directory the temporary file or tree would be written in, or its nearest ancestor that exists
+      Path dir = target.getParent();
+      while (!Files.exists(dir)) dir = dir.getParent();
+      if (!Files.isDirectory(dir)) throw new FileSystemException(dir.toString(), null, "Not a directory");
+      boolean present = false;
+      if (!meta.multiFile()) {
+        try (PieceStore store = alreadyInPlace(meta, target)) {
+          present = store != null;
+        }
+      }
+      return new Report.Check(Runtime.version().toString(), System.getProperty("user.name"),
+          Files.getFileStore(dir).getUsableSpace(), meta.length(),
+          Files.isWritable(dir) && Files.isExecutable(dir), present, target.toString());
+    } catch (IOException | RuntimeException e) {
+      report.fail(IoFailures.describe("cannot place " + config.dest(), dest, e));
+      return null;
+    }
   }
 
   /** The content is in place: remember a file as verified and say so. */

@@ -47,14 +47,18 @@ final class Placement implements Landing {
    * the torrent's name.
    */
   static Placement prepare(String dest, Metainfo meta, int mode) throws IOException {
-    String name = meta.name();
-    Path path = Path.of(dest);
-    if (!path.isAbsolute()) throw new IOException("destination " + dest + " is not absolute");
-    Path target = Files.isDirectory(path) || dest.endsWith("/") ? path.resolve(name) : path;
+    Path target = target(dest, meta);
     Path dir = Landing.createParents(target);
     String prefix = Landing.prefix(target);
     removeAbandoned(dir, prefix);
     return new Placement(target, dir.resolve(prefix + Landing.randomTag() + TEMP_SUFFIX), meta, mode);
+  }
+
+  /** Where the file goes: DEST, or inside it under the file's own name when DEST is a directory or ends in /. */
+  static Path target(String dest, Metainfo meta) throws IOException {
+    Path path = Path.of(dest);
+    if (!path.isAbsolute()) throw new IOException("destination " + dest + " is not absolute");
+    return Files.isDirectory(path) || dest.endsWith("/") ? path.resolve(meta.name()) : path;
   }
 
   /**

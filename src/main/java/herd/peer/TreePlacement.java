@@ -55,15 +55,8 @@ final class TreePlacement implements Landing {
     this.layout = layout;
   }
 
-  /**
-   * Checks {@code dest} (absolute; an existing non-empty directory or any other file only with {@code force}), creates
-   * missing parents, removes killed peers' staging directories, and creates and locks a fresh one, for the multi-file
-   * torrent {@code meta} to land laid out as {@code layout} says.
-   */
-  static TreePlacement prepare(String dest, boolean force, Metainfo meta, Layout layout) throws IOException {
-    if (layout.fileModes().size() != meta.files().stream().filter(f -> f.symlink() == null).count()) {
-      throw new IOException("the layout does not match the torrent's files");
-    }
+  /** DEST, if the tree may go there: an absolute path, not /, and (unless {@code force}) absent or an empty directory. */
+  static Path target(String dest, boolean force) throws IOException {
     Path target = Path.of(dest);
     if (!target.isAbsolute()) throw new IOException("destination " + dest + " is not absolute");
     if (target.getParent() == null) throw new IOException("cannot replace /");
@@ -77,6 +70,19 @@ final class TreePlacement implements Landing {
         }
       }
     }
+    return target;
+  }
+
+  /**
+   * Checks {@code dest} (absolute; an existing non-empty directory or any other file only with {@code force}), creates
+   * missing parents, removes killed peers' staging directories, and creates and locks a fresh one, for the multi-file
+   * torrent {@code meta} to land laid out as {@code layout} says.
+   */
+  static TreePlacement prepare(String dest, boolean force, Metainfo meta, Layout layout) throws IOException {
+    if (layout.fileModes().size() != meta.files().stream().filter(f -> f.symlink() == null).count()) {
+      throw new IOException("the layout does not match the torrent's files");
+    }
+    Path target = target(dest, force);
     Path dir = Landing.createParents(target);
     String prefix = Landing.prefix(target);
     removeAbandoned(dir, prefix);

@@ -3,6 +3,7 @@ package herd.push;
 import herd.events.PushEvent;
 import herd.hosts.HostSpec;
 import herd.peer.PeerConfig;
+import herd.peer.PeerMain;
 import herd.peer.Report;
 import herd.remote.PeerJar;
 import herd.remote.RemoteException;
@@ -96,10 +97,12 @@ final class HostRun implements Runnable {
     PeerJar jar = session.ensureJar(run.peerJar(), run.request().remotePath());
     run.awaitServing();
     boolean sudo = run.request().sudo();
-    PeerConfig config = peerConfig(session, jar.dir() + (sudo ? "/verified-root" : "/verified"));
+    boolean dryRun = run.request().dryRun();
+    String verifiedDir = jar.dir() + (sudo ? "/verified-root" : "/verified");
+    PeerConfig config = dryRun ? run.checkConfig(verifiedDir) : peerConfig(session, verifiedDir);
     RemoteProcess peer = session.start("exec " + (sudo ? "sudo -n -- " : "") + Shell.quote(session.javaPath()) + " "
-        + PeerProgram.JAVA_FLAGS + " -jar " + Shell.quote(jar.path()) + " 2>&1");
-    run.emit(new PushEvent.PeerStarted(host, jar.uploaded()));
+        + PeerProgram.JAVA_FLAGS + " -jar " + Shell.quote(jar.path()) + (dryRun ? " " + PeerMain.CHECK : "") + " 2>&1");
+    if (!dryRun) run.emit(new PushEvent.PeerStarted(host, jar.uploaded()));
     boolean placed = false;
     try {
       OutputStream stdin = peer.stdin();
@@ -136,6 +139,16 @@ final class HostRun implements Runnable {
           // default).
           held = session.tunneled() || sudo;
           placed = true;
+          return;
+        } else if (kind.equals(Report.CHECKED)) {
+          Report.Check c = Report.Check.decode(value);
+          run.emit(new PushEvent.HostChecked(host, session.javaPath(), c.java(), c.user(), c.target(), c.free(),
+              c.needed(), c.writable(), c.present(), c.problem()));
+          if (c.problem() != null) {
+            fail(RemoteException.Kind.COMMAND_FAILED.word(), c.problem());
+          } else if (finish(new HostOutcome(host, true, c.target(), null, attempts))) {
+            run.emit(new PushEvent.HostDone(host, c.target()));
+          }
           return;
         } else if (kind.equals(Report.FAIL)) {
           throw new RemoteException(RemoteException.Kind.COMMAND_FAILED, value);

@@ -94,7 +94,8 @@ public final class Push {
     long start = System.nanoTime();
     Tree tree = tree();
     long size = tree != null ? tree.files().stream().mapToLong(FileEntry::length).sum() : Files.size(request.file());
-    emit(new PushEvent.RunStarted(request.file().toString(), request.dest(), size, Hashing.pieceCountFor(size), request.hosts().size()));
+    emit(new PushEvent.RunStarted(request.file().toString(), request.dest(), size, Hashing.pieceCountFor(size),
+        request.hosts().size(), request.dryRun()));
     finished = new CountDownLatch(request.hosts().size());
     ExecutorService hostThreads =
         Executors.newFixedThreadPool(request.parallel(), new DefaultThreadFactory("herd-host", true));
@@ -118,15 +119,17 @@ public final class Push {
       if (request.tls()) tls = RunCredentials.generate();
       Admission admission = Admission.members(secret, tls);
       byte[] token = Admission.trackerToken(secret).getBytes(StandardCharsets.US_ASCII);
-      try (PieceStore store = PieceStore.openForReading(request.file(), meta);
-          Endpoints listening = new Endpoints(group, store, admission, token, announceInterval(request.hosts().size()),
-              request.ports(), request.bind(), request.rateLimit())) {
-        endpoints = listening;
+      if (request.dryRun()) {
+        // hosts check what a push would meet with the run's metainfo alone: no tracker, no seeder
         serving.complete(null);
-        if (request.timeout().isZero()) {
-          finished.await();
-        } else if (!finished.await(request.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
-          for (HostRun h : hosts) h.abort(PushEvent.HostFailed.TIMEOUT, "timed out after " + request.timeout().toSeconds() + " s");
+        awaitHosts(hosts);
+      } else {
+        try (PieceStore store = PieceStore.openForReading(request.file(), meta);
+            Endpoints listening = new Endpoints(group, store, admission, token, announceInterval(request.hosts().size()),
+                request.ports(), request.bind(), request.rateLimit())) {
+          endpoints = listening;
+          serving.complete(null);
+          awaitHosts(hosts);
         }
       }
     } finally {
@@ -143,6 +146,15 @@ public final class Push {
           endpoints == null ? 0 : endpoints.uploaded(), result.elapsed()));
     }
     return result;
+  }
+
+  /** Waits until every host ended, or for the run's time limit, which fails the hosts still under way. */
+  private void awaitHosts(List<HostRun> hosts) throws InterruptedException {
+    if (request.timeout().isZero()) {
+      finished.await();
+    } else if (!finished.await(request.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
+      for (HostRun h : hosts) h.abort(PushEvent.HostFailed.TIMEOUT, "timed out after " + request.timeout().toSeconds() + " s");
+    }
   }
 
   /** The directory pushed, as its torrent holds it; null for a file. */
@@ -186,6 +198,12 @@ public final class Push {
       throw cannotListen(request.bind() != null ? request.bind() : local, e);
     }
     return peerConfig(endpoints.urlHost(local) + ":" + trackerPort, "", null, verifiedDir);
+  }
+
+  /** What a host is told for a dry run ({@link herd.peer.PeerRun#check}): the content, without tracker or seeder. */
+  PeerConfig checkConfig(String verifiedDir) {
+    return new PeerConfig(info, "", request.dest(), mode, contentDigest, null, null, verifiedDir, request.fullCheck(),
+        null, layout, request.force(), 0);
   }
 
   /**

@@ -32,7 +32,7 @@ import java.util.List;
  */
 public record PushRequest(Path file, String dest, List<HostSpec> hosts, SshOptions ssh, int parallel, int retries,
     PortRange ports, InetAddress bind, boolean sudo, String remotePath, Duration timeout, boolean tls, boolean fullCheck,
-    List<HostSpec> jump, List<String> excludes, boolean force, long rateLimit) {
+    List<HostSpec> jump, List<String> excludes, boolean force, long rateLimit, boolean dryRun) {
   public static final int DEFAULT_PARALLEL = 64;
   public static final String DEFAULT_REMOTE_PATH = "~/.cache/herd";
 
@@ -45,7 +45,7 @@ public record PushRequest(Path file, String dest, List<HostSpec> hosts, SshOptio
   /** A request with every option at its default. */
   public static PushRequest of(Path file, String dest, List<HostSpec> hosts) {
     return new PushRequest(file, dest, hosts, SshOptions.defaults(), DEFAULT_PARALLEL, 0, PortRange.ANY, null, false,
-        DEFAULT_REMOTE_PATH, Duration.ZERO, true, false, List.of(), Tree.DEFAULT_EXCLUDES, false, 0);
+        DEFAULT_REMOTE_PATH, Duration.ZERO, true, false, List.of(), Tree.DEFAULT_EXCLUDES, false, 0, false);
   }
 
   /** Checks everything that can be checked before connecting anywhere. */

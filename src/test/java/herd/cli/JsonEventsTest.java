@@ -49,7 +49,7 @@ class JsonEventsTest {
 
   @Test
   void everyEventIsOneObjectPerLineWithItsTimeAndName() throws Exception {
-    events.on(new PushEvent.RunStarted("app.bin", "/srv/app.bin", 1000, 1, 2));
+    events.on(new PushEvent.RunStarted("app.bin", "/srv/app.bin", 1000, 1, 2, false));
     events.on(new PushEvent.HostConnected(WEB1, "deploy", 1));
     events.on(new PushEvent.PeerStarted(WEB1, true));
     events.on(new PushEvent.FirstPiece(WEB1));

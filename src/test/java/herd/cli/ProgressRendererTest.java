@@ -22,7 +22,7 @@ class ProgressRendererTest {
   @Test
   void onANarrowTerminalTheLiveLineIsCutSoThatItNeverWraps() {
     ProgressRenderer r = new ProgressRenderer(new PrintWriter(err), 50, false);
-    r.on(new PushEvent.RunStarted("app.bin", "/srv/app.bin", 512 * MIB, 512, 2));
+    r.on(new PushEvent.RunStarted("app.bin", "/srv/app.bin", 512 * MIB, 512, 2, false));
     r.on(new PushEvent.HostProgress(A, 100 * MIB, 0));
     r.on(new PushEvent.HostDone(A, "/srv/app.bin"));
     r.on(new PushEvent.HostDone(B, "/srv/app.bin"));
@@ -37,7 +37,7 @@ class ProgressRendererTest {
   @Test
   void bytesFoundInPlaceAreNotCountedAsSent() {
     ProgressRenderer r = new ProgressRenderer(new PrintWriter(err), 0, false);
-    r.on(new PushEvent.RunStarted("app.bin", "/srv/app.bin", 2048 * MIB, 2048, 2));
+    r.on(new PushEvent.RunStarted("app.bin", "/srv/app.bin", 2048 * MIB, 2048, 2, false));
     r.on(new PushEvent.HostProgress(A, 0, 2048 * MIB));
     r.on(new PushEvent.HostDone(A, "/srv/app.bin"));
     r.on(new PushEvent.HostProgress(B, 0, 2048 * MIB));
@@ -49,7 +49,7 @@ class ProgressRendererTest {
   @Test
   void theSummaryNamesEveryFailedHostAndEndsTheLiveLineFirst() {
     ProgressRenderer r = new ProgressRenderer(new PrintWriter(err), 80, false);
-    r.on(new PushEvent.RunStarted("app.bin", "/srv/app.bin", MIB, 1, 2));
+    r.on(new PushEvent.RunStarted("app.bin", "/srv/app.bin", MIB, 1, 2, false));
     r.on(new PushEvent.HostProgress(A, MIB / 2, 0));
     PushEvent.HostFailed failed = new PushEvent.HostFailed(B, PushEvent.HostFailed.INTERRUPTED, "interrupted", false);
     r.on(new PushEvent.RunFinished("/srv/app.bin", 2, 0, List.of(failed), 3 * MIB / 2, Duration.ofMillis(2500)));
@@ -61,7 +61,7 @@ class ProgressRendererTest {
   @Test
   void quietPrintsOnlyFailures() {
     ProgressRenderer r = new ProgressRenderer(new PrintWriter(err), 0, true);
-    r.on(new PushEvent.RunStarted("app.bin", "/srv/app.bin", MIB, 1, 1));
+    r.on(new PushEvent.RunStarted("app.bin", "/srv/app.bin", MIB, 1, 1, false));
     r.on(new PushEvent.HostProgress(A, MIB, 0));
     r.on(new PushEvent.HostDone(A, "/srv/app.bin"));
     r.on(new PushEvent.RunFinished("/srv/app.bin", 1, 1, List.of(), MIB, Duration.ofSeconds(1)));

@@ -134,6 +134,48 @@ class PushLabIT {
     assertTrue(again.stderr().contains("already in place"), again.stderr());
   }
 
+  @Test
+  void aDryRunReportsWhatEachHostWouldMeetAndSendsAndWritesNothing() throws Exception {
+    String ready = lab.hosts().get(0);
+    String holder = lab.hosts().get(1);
+    String blocked = lab.hosts().get(2);
+    String dest = "/srv/dry/app/payload.bin";
+    assertEquals(0, HerdProcess.run(null, args(dest, "--hostlist", holder)).status());
+    lab.ssh(blocked, "mkdir -p /srv/dry && echo in-the-way > /srv/dry/app");
+
+    HerdProcess.Result r = HerdProcess.run(null, args(dest, "--dry-run", "--json", lab.hostsFile().toString()));
+    assertEquals(1, r.status(), "a host that a push would fail on fails the dry run: " + r.stderr());
+    assertTrue(r.stderr().contains("herd: dry run: 3 of 4 hosts could take " + dest), r.stderr());
+    assertTrue(r.stderr().contains(blocked + ": FAILED: ") && r.stderr().contains("Not a directory"), r.stderr());
+    List<JsonNode> events = events(r.stdout());
+    assertTrue(events.get(0).get("dry_run").asBoolean(), events.get(0).toString());
+    for (String h : List.of(ready, holder, lab.hosts().get(3))) {
+      JsonNode c = events.stream().filter(e -> e.get("event").asText().equals("host_checked") && h.equals(e.get("host").asText()))
+          .findFirst().orElseThrow(() -> new AssertionError(h + " not checked: " + r.stdout()));
+      assertEquals(dest, c.get("target").asText(), h);
+      assertEquals("root", c.get("user").asText(), h);
+      assertEquals(Files.size(source), c.get("needed").asLong(), h);
+      assertTrue(c.get("free").asLong() > Files.size(source) && c.get("writable").asBoolean(), c.toString());
+      assertEquals(h.equals(holder), c.get("present").asBoolean(), c.toString());
+      assertTrue(c.get("problem").isNull(), c.toString());
+      assertTrue(c.get("java").asText().startsWith(Runtime.version().feature() + "."), c.toString());
+    }
+    assertTrue(events.stream().noneMatch(e -> e.get("event").asText().equals("peer_started")), r.stdout());
+    JsonNode summary = events.get(events.size() - 1);
+    assertEquals(3, summary.get("done").asInt());
+    assertEquals(0, summary.get("sent").asLong());
+    assertEquals("command_failed", summary.get("failures").get(0).get("kind").asText());
+
+    assertEquals("", lab.ssh(ready, "ls -A /srv/dry 2>/dev/null || true").trim(), "the dry run wrote on " + ready);
+    assertEquals("in-the-way", lab.ssh(blocked, "cat /srv/dry/app").trim());
+    assertEquals("payload.bin", lab.ssh(holder, "ls -A /srv/dry/app").trim());
+    for (String h : lab.hosts()) assertEquals(0, lab.peersLeft(h), "peer still running on " + h);
+
+    HerdProcess.Result fine = HerdProcess.run(null, args(dest, "-n", "--hostlist", ready + "," + holder));
+    assertEquals(0, fine.status(), fine.stderr());
+    assertTrue(fine.stderr().contains(holder + ": Java ") && fine.stderr().contains("already holds this content"), fine.stderr());
+  }
+
   /** herd's stdout under --json: JSON objects only, one a line, each with its time and event. */
   private static List<JsonNode> events(String stdout) throws Exception {
     List<JsonNode> events = new ArrayList<>();

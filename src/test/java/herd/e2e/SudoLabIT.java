@@ -150,6 +150,19 @@ class SudoLabIT {
   }
 
   @Test
+  void aDryRunSaysWhetherTheLoginOrSudoMayWriteDestAndWritesNothing() throws Exception {
+    GenericContainer<?> c = host();
+    HerdProcess.Result r = HerdProcess.run(null, args("deploy", c, "--dry-run"));
+    assertEquals(1, r.status(), r.stderr());
+    assertTrue(r.stderr().contains(address(c) + ": FAILED: deploy cannot write beside /opt/app/app.bin"), r.stderr());
+    HerdProcess.Result sudo = HerdProcess.run(null, args("deploy", c, "--dry-run", "--sudo"));
+    assertEquals(0, sudo.status(), sudo.stderr());
+    assertTrue(sudo.stderr().contains(" as root; /opt/app/app.bin: ") && sudo.stderr().contains(", writable"), sudo.stderr());
+    assertEquals("", exec(c, "ls -A /opt/app"));
+    assertNoPeerLeft(c);
+  }
+
+  @Test
   void sudoThatWantsAPasswordFailsSayingSo() throws Exception {
     GenericContainer<?> c = host();
     HerdProcess.Result r = HerdProcess.run(null, args("asker", c, "--sudo"));

@@ -15,6 +15,7 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.Arrays;
@@ -93,6 +94,9 @@ public final class PeerRun {
         report.present(meta.length());
         placed(landing, meta.length());
         have.set(0, meta.pieceCount());
+      } else if (landing instanceof Placement && Files.isRegularFile(landing.target(), LinkOption.NOFOLLOW_LINKS)) {
+        have.or(unchangedPieces(store, landing.target()));
+        report.present(have.stream().mapToLong(meta::pieceLength).sum());
       }
       Swarm swarm = Swarm.start(group, config.admission(), new InetSocketAddress(0), config.rateLimit());
       try {
@@ -150,7 +154,8 @@ public final class PeerRun {
    * unchanged since. Then nothing is fetched or rewritten. Null otherwise.
    */
   private PieceStore alreadyInPlace(Metainfo meta, Path target) {
-    if (!Files.isRegularFile(target)) return null;
+    // a symbolic link is replaced, not followed, whatever it points to
+    if (!Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) return null;
     try {
       PieceStore store = PieceStore.openForReading(target, meta);
       if (verified != null && !config.fullCheck() && verified.vouchFor(target, config.contentDigest())) return store;
@@ -163,6 +168,19 @@ public final class PeerRun {
       LOG.log(System.Logger.Level.DEBUG, () -> "cannot reuse " + target + ": " + e);
     }
     return null;
+  }
+
+  /**
+   * The pieces of an older version of the file at {@code target} that are unchanged, copied into {@code store}: a
+   * delta push fetches only the others. None if the older file cannot be read.
+   */
+  private static BitSet unchangedPieces(PieceStore store, Path target) {
+    try {
+      return store.adopt(target);
+    } catch (IOException | RuntimeException e) {
+      LOG.log(System.Logger.Level.DEBUG, () -> "cannot reuse pieces of " + target + ": " + e);
+      return new BitSet();
+    }
   }
 
   /**

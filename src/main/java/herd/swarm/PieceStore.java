@@ -6,6 +6,7 @@ import herd.metainfo.Metainfo;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.FileRegion;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -13,7 +14,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * The torrent's content on disk, addressed by piece and offset. The content is the torrent's files one after the
@@ -169,6 +172,41 @@ public final class PieceStore implements AutoCloseable {
       Hashing.Pieces p = Hashing.pieces(store::read, length, pieceLength);
       return new Hashing.Hashed(new Metainfo(name, pieceLength, files, p.sha1s()), p.contentDigest());
     }
+  }
+
+  /**
+   * Copies into this store, a single file's, each piece that {@code older} holds at the same offset: an older version
+   * of the file, of any length, shares its unchanged pieces with the new one, and they need not be fetched. Pieces
+   * are hashed in {@code older}, on all cores, and copied only if they match; the caller verifies the copies again
+   * (the content digest), as {@code older} may change meanwhile. Returns the pieces copied.
+   */
+  public BitSet adopt(Path older) throws IOException {
+    if (meta.multiFile()) throw new IllegalStateException("a multi-file torrent adopts no older file");
+    BitSet copied = new BitSet();
+    if (files.length == 0) return copied;
+    try (FileChannel old = FileChannel.open(older, StandardOpenOption.READ)) {
+      long size = old.size();
+      int[] pieces = IntStream.range(0, meta.pieceCount()).parallel().filter(i -> {
+        long offset = meta.pieceOffset(i);
+        int length = meta.pieceLength(i);
+        if (offset + length > size || !meta.pieceHashMatches(i, Hashing.piece(old::read, offset, length).sha1())) return false;
+        try {
+          ByteBuffer piece = ByteBuffer.allocate(length);
+          while (piece.hasRemaining()) {
+            if (old.read(piece, offset + piece.position()) < 0) return false;
+          }
+          piece.flip();
+          while (piece.hasRemaining()) files[0].write(piece, offset + piece.position());
+          return true;
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }).toArray();
+      for (int i : pieces) copied.set(i);
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+    return copied;
   }
 
   /** Forces the content to stable storage. */

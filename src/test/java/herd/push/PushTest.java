@@ -143,6 +143,31 @@ class PushTest {
     assertEquals(0, ((PushEvent.RunFinished) events.get(events.size() - 1)).sent());
   }
 
+  @Test
+  void aHostWithAnOlderVersionFetchesOnlyTheChangedPieceAndTheSeederSendsLittleMore() throws Exception {
+    byte[] old = Files.readAllBytes(source);
+    old[old.length / 2] ^= 1;
+    for (String h : List.of("h1", "h2")) {
+      Files.createDirectories(dir.resolve(h + "/srv"));
+      Files.write(dir.resolve(h + DEST), old);
+    }
+    PushResult r = push(List.of("h1", "h2"), 4, 0, Duration.ZERO, connector(Set.of(), Set.of()));
+    assertTrue(r.allDone(), r.toString());
+    assertHas("h1");
+    assertHas("h2");
+    long size = Files.size(source);
+    long piece = herd.metainfo.Hashing.pieceLengthFor(size);
+    for (String h : List.of("h1", "h2")) {
+      PushEvent.HostProgress last = events.stream()
+          .filter(e -> e instanceof PushEvent.HostProgress p && p.host().host().equals(h))
+          .map(e -> (PushEvent.HostProgress) e).reduce((a, b) -> b).orElseThrow();
+      assertEquals(size - piece, last.present(), h + ": bytes found in place");
+      assertEquals(piece, last.fetched(), h + ": bytes fetched");
+    }
+    long sent = ((PushEvent.RunFinished) events.get(events.size() - 1)).sent();
+    assertTrue(sent >= piece && sent <= 2 * piece, "the seeder sent " + sent + " bytes for a change of one " + piece + "-byte piece");
+  }
+
   private static HostSpec host(PushEvent e) {
     if (e instanceof PushEvent.HostConnected c) return c.host();
     if (e instanceof PushEvent.PeerStarted c) return c.host();

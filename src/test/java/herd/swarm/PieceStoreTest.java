@@ -71,6 +71,47 @@ class PieceStoreTest {
   }
 
   @Test
+  void adoptsThePiecesAnOlderVersionHoldsUnchangedAtTheirOffsets() throws IOException {
+    byte[] data = new byte[10 * 65536 + 100];
+    new java.util.Random(5).nextBytes(data);
+    Path source = Files.write(dir.resolve("new.bin"), data);
+    Metainfo meta = Hashing.hashFile(source).metainfo();
+    assertEquals(11, meta.pieceCount());
+
+    byte[] changed = data.clone();
+    changed[3 * 65536 + 7] ^= 1;
+    assertEquals(pieces(0, 1, 2, 4, 5, 6, 7, 8, 9, 10), adopted(meta, changed));
+    // shorter: the pieces past its end are missing; longer: the last piece differs where the new file ends
+    assertEquals(pieces(0, 1, 2, 3, 4, 5), adopted(meta, Arrays.copyOf(data, 6 * 65536 + 10)));
+    assertEquals(pieces(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10), adopted(meta, Arrays.copyOf(data, data.length + 5)));
+    // one byte inserted at the start moves every piece: none is found (no rolling hash, unlike rsync's)
+    byte[] shifted = new byte[data.length + 1];
+    System.arraycopy(data, 0, shifted, 1, data.length);
+    assertEquals(pieces(), adopted(meta, shifted));
+  }
+
+  /** The pieces a fresh store of {@code meta} adopts from an older file holding {@code older}, checked in the store. */
+  private java.util.BitSet adopted(Metainfo meta, byte[] older) throws IOException {
+    Path old = Files.write(dir.resolve("old.bin"), older);
+    Path fresh = dir.resolve("fresh.bin");
+    try (PieceStore store = PieceStore.create(fresh, meta)) {
+      java.util.BitSet got = store.adopt(old);
+      for (int i = 0; i < meta.pieceCount(); i++) {
+        assertEquals(got.get(i), store.verify(i) != null, "piece " + i + " copied and verifying");
+      }
+      return got;
+    } finally {
+      Files.delete(fresh);
+    }
+  }
+
+  private static java.util.BitSet pieces(int... indexes) {
+    java.util.BitSet set = new java.util.BitSet();
+    for (int i : indexes) set.set(i);
+    return set;
+  }
+
+  @Test
   void refusesFilesOfTheWrongLength() throws IOException {
     Path src = dir.resolve("src");
     writeTree(src);

@@ -176,6 +176,29 @@ class PushLabIT {
     assertTrue(fine.stderr().contains(holder + ": Java ") && fine.stderr().contains("already holds this content"), fine.stderr());
   }
 
+  @Test
+  void aChangedFileIsPushedAsItsChangedPieceAlone() throws Exception {
+    String dest = "/srv/delta/payload.bin";
+    assertEquals(0, HerdProcess.run(null, args(dest, lab.hostsFile().toString())).status());
+    long size = Files.size(source);
+    long piece = herd.metainfo.Hashing.pieceLengthFor(size);
+    // every host's copy gets one byte wrong in the middle: an older version, as far as this push can tell
+    for (String h : lab.hosts()) lab.ssh(h, "printf X | dd of=" + dest + " bs=1 seek=" + size / 2 + " conv=notrunc status=none");
+
+    HerdProcess.Result r = HerdProcess.run(null, args(dest, "--json", lab.hostsFile().toString()));
+    assertEquals(0, r.status(), r.stderr());
+    assertEveryHostHas(dest);
+    List<JsonNode> events = events(r.stdout());
+    for (String h : lab.hosts()) {
+      JsonNode last = events.stream().filter(e -> e.get("event").asText().equals("progress") && h.equals(e.get("host").asText()))
+          .reduce((x, y) -> y).orElseThrow();
+      assertEquals(size - piece, last.get("present").asLong(), h + ": " + last);
+      assertEquals(piece, last.get("fetched").asLong(), h + ": " + last);
+    }
+    long sent = events.get(events.size() - 1).get("sent").asLong();
+    assertTrue(sent >= piece && sent <= lab.hosts().size() * piece, "sent " + sent + " bytes for one changed piece of " + piece);
+  }
+
   /** herd's stdout under --json: JSON objects only, one a line, each with its time and event. */
   private static List<JsonNode> events(String stdout) throws Exception {
     List<JsonNode> events = new ArrayList<>();

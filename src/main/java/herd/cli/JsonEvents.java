@@ -6,6 +6,7 @@ import herd.hosts.HostSpec;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -32,7 +33,7 @@ final class JsonEvents implements PushListener {
 
   @Override
   public synchronized void on(PushEvent event) {
-    Instant now = clock.instant();
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     if (event instanceof PushEvent.HostProgress e) {
       Long last = written.get(e.host());
       if (last != null && now.toEpochMilli() - last < PROGRESS_MILLIS) {

@@ -18,8 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.util.Arrays;
-import java.util.Objects;
 import java.util.BitSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -159,8 +157,9 @@ public final class PeerRun {
     try {
       PieceStore store = PieceStore.openForReading(target, meta);
       if (verified != null && !config.fullCheck() && verified.vouchFor(target, config.contentDigest())) return store;
-      byte[][] digests = IntStream.range(0, meta.pieceCount()).parallel().mapToObj(store::verify).toArray(byte[][]::new);
-      boolean same = Arrays.stream(digests).allMatch(Objects::nonNull)
+      // stops soon after a piece that differs: a changed file is read again, piece by piece, by PieceStore.adopt
+      byte[][] digests = new byte[meta.pieceCount()][];
+      boolean same = IntStream.range(0, meta.pieceCount()).parallel().allMatch(i -> (digests[i] = store.verify(i)) != null)
           && (config.contentDigest() == null || MessageDigest.isEqual(config.contentDigest(), Hashing.contentDigest(digests)));
       if (same) return store;
       store.close();

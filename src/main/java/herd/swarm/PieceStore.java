@@ -28,6 +28,8 @@ public final class PieceStore implements AutoCloseable {
   /** The files with content, in content order, and where each starts in the content. */
   private final FileChannel[] files;
   private final long[] starts;
+  /** The digests of pieces {@link #adopt} copied in and verified, by index; null until it did. */
+  private volatile byte[][] adopted;
 
   private PieceStore(Metainfo meta, FileChannel[] files, long[] starts) {
     this.meta = meta;
@@ -175,38 +177,45 @@ public final class PieceStore implements AutoCloseable {
   }
 
   /**
-   * Copies into this store, a single file's, each piece that {@code older} holds at the same offset: an older version
-   * of the file, of any length, shares its unchanged pieces with the new one, and they need not be fetched. Pieces
-   * are hashed in {@code older}, on all cores, and copied only if they match; the caller verifies the copies again
-   * (the content digest), as {@code older} may change meanwhile. Returns the pieces copied.
+   * Copies into this store, a single file's, what {@code older} holds at each piece's offset, and keeps each piece
+   * that then verifies here: an older version of the file, of any length, shares its unchanged pieces with the new
+   * one, and they need not be fetched. One read of {@code older} and one hash of each piece, on all cores; pieces
+   * that do not verify are left to be fetched over. Returns the pieces kept, whose digests {@link #sha256} then
+   * knows without reading them again.
    */
   public BitSet adopt(Path older) throws IOException {
     if (meta.multiFile()) throw new IllegalStateException("a multi-file torrent adopts no older file");
-    BitSet copied = new BitSet();
-    if (files.length == 0) return copied;
+    byte[][] digests = new byte[meta.pieceCount()][];
     try (FileChannel old = FileChannel.open(older, StandardOpenOption.READ)) {
       long size = old.size();
-      int[] pieces = IntStream.range(0, meta.pieceCount()).parallel().filter(i -> {
+      IntStream.range(0, meta.pieceCount()).parallel().forEach(i -> {
         long offset = meta.pieceOffset(i);
         int length = meta.pieceLength(i);
-        if (offset + length > size || !meta.pieceHashMatches(i, Hashing.piece(old::read, offset, length).sha1())) return false;
+        if (offset + length > size) return;
+        ByteBuffer piece = ByteBuffer.allocate(length);
         try {
-          ByteBuffer piece = ByteBuffer.allocate(length);
           while (piece.hasRemaining()) {
-            if (old.read(piece, offset + piece.position()) < 0) return false;
+            if (old.read(piece, offset + piece.position()) < 0) return;
           }
           piece.flip();
           while (piece.hasRemaining()) files[0].write(piece, offset + piece.position());
-          return true;
         } catch (IOException e) {
           throw new UncheckedIOException(e);
         }
-      }).toArray();
-      for (int i : pieces) copied.set(i);
+        digests[i] = verify(i);
+      });
     } catch (UncheckedIOException e) {
       throw e.getCause();
     }
-    return copied;
+    adopted = digests;
+    BitSet kept = new BitSet();
+    for (int i = 0; i < digests.length; i++) if (digests[i] != null) kept.set(i);
+    return kept;
+  }
+
+  /** The SHA-256 of piece {@code index} as verified in this store: known if {@linkplain #adopt adopted}, else read back. */
+  public byte[] sha256(int index) {
+    return adopted != null && adopted[index] != null ? adopted[index] : verify(index);
   }
 
   /** Forces the content to stable storage. */

@@ -115,7 +115,7 @@ public final class Torrent {
   public byte[] contentDigest() {
     byte[][] digests = CompletableFuture.supplyAsync(pieceSha256::clone, loop).join();
     for (int i = 0; i < digests.length; i++) {
-      if (digests[i] == null) digests[i] = store.verify(i);
+      if (digests[i] == null) digests[i] = store.sha256(i);
     }
     return Hashing.contentDigest(digests);
   }

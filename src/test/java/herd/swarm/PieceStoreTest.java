@@ -98,6 +98,7 @@ class PieceStoreTest {
       java.util.BitSet got = store.adopt(old);
       for (int i = 0; i < meta.pieceCount(); i++) {
         assertEquals(got.get(i), store.verify(i) != null, "piece " + i + " copied and verifying");
+        if (got.get(i)) assertArrayEquals(store.verify(i), store.sha256(i), "piece " + i + " digest known");
       }
       return got;
     } finally {

@@ -78,7 +78,7 @@ final class GetCommand implements Callable<Integer> {
     TorrentFile torrent = torrent();
     PeerConfig config = new PeerConfig(torrent.metainfo().encodeInfo(), torrent.announce(),
         Path.of(dest).toAbsolutePath().toString() + (dest.endsWith("/") ? "/" : ""), bits, null, null, null, null, false, null,
-        torrent.metainfo().multiFile() ? Layout.of(torrent.metainfo()) : null, force, rateLimit.bytesPerSecond);
+        torrent.metainfo().multiFile() ? Layout.of(torrent.metainfo()) : null, force, rateLimit.bytesPerSecond, -1, null);
     PrintWriter err = spec.commandLine().getErr();
     CompletableFuture<Void> stop = new CompletableFuture<>();
     if (timeout > 0) CompletableFuture.delayedExecutor(timeout, TimeUnit.SECONDS).execute(() -> stop.complete(null));

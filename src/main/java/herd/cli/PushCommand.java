@@ -5,6 +5,7 @@ import herd.hosts.HostList;
 import herd.hosts.HostListException;
 import herd.hosts.HostSpec;
 import herd.metainfo.Tree;
+import herd.push.Attributes;
 import herd.push.InvalidPushException;
 import herd.push.PortRange;
 import herd.push.Push;
@@ -155,6 +156,18 @@ final class PushCommand implements Callable<Integer> {
   @Option(names = {"-q", "--quiet"}, description = "Print only failures.")
   boolean quiet;
 
+  @Option(names = {"-p", "--preserve"}, description = "For a file: give it the source's modification time on every host.")
+  boolean preserve;
+
+  @Option(names = "--chmod", paramLabel = "MODE",
+      description = "For a file: give it these permission bits, in octal (644), instead of the source's.")
+  String chmod;
+
+  @Option(names = "--chown", paramLabel = "USER[:GROUP]",
+      description = "For a file: give it this owner and group (:GROUP for the group alone); another user than the login's "
+          + "needs root (--sudo). Without it, a DEST that exists keeps its owner and group where the login may keep them.")
+  String chown;
+
   @Option(names = {"-n", "--dry-run"},
       description = "Send nothing: log in to every host and report what a push would meet there (the Java found, free "
           + "space beside DEST against the content's size, whether DEST's directory is writable, whether DEST already "
@@ -207,7 +220,16 @@ final class PushCommand implements Callable<Integer> {
       throw new InvalidPushException("--port: " + e.getMessage());
     }
     return new PushRequest(file, destination(), hosts(), ssh, parallel, retry, ports, bindAddress(), sudo, remotePath,
-        Duration.ofSeconds(timeout), !noTls, fullCheck, jumps(), excludes, force, rateLimit.bytesPerSecond, dryRun);
+        Duration.ofSeconds(timeout), !noTls, fullCheck, jumps(), excludes, force, rateLimit.bytesPerSecond, dryRun, attributes());
+  }
+
+  private Attributes attributes() throws InvalidPushException {
+    Integer mode = null;
+    if (chmod != null) {
+      if (!chmod.matches("0?[0-7]{3}")) throw new InvalidPushException("--chmod takes an octal mode such as 644: " + chmod);
+      mode = Integer.parseInt(chmod, 8);
+    }
+    return new Attributes(mode, preserve, chown);
   }
 
   /** DEST, or DEST/TAG with --tag. */

@@ -32,10 +32,13 @@ import javax.net.ssl.SSLException;
  * @param layout for a directory (a multi-file torrent), its permission bits and directories; null for one file
  * @param force for a directory, whether a DEST that exists and is not empty is replaced rather than refused
  * @param rateLimit the most bytes a second this peer uploads, and downloads, in all; 0 for no limit
+ * @param mtime for one file, the modification time to give it, in milliseconds since the epoch; -1 to leave it
+ * @param owner for one file, its owner and group to give it, {@code USER}, {@code USER:GROUP} or {@code :GROUP}; null
+ *     to keep an existing DEST's owner and group where this user may
  */
 public record PeerConfig(byte[] info, String trackerUrl, String dest, int mode, byte[] contentDigest, byte[] secret,
     RunCredentials tls, String verifiedDir, boolean fullCheck, String seeder, Layout layout, boolean force,
-    long rateLimit) {
+    long rateLimit, long mtime, String owner) {
   public String encodeLine() {
     Map<String, Object> d = new LinkedHashMap<>();
     d.put("info", info);
@@ -54,6 +57,8 @@ public record PeerConfig(byte[] info, String trackerUrl, String dest, int mode, 
     if (layout != null) d.put("layout", layout.encode());
     if (force) d.put("force", 1);
     if (rateLimit > 0) d.put("rate", rateLimit);
+    if (mtime >= 0) d.put("mtime", mtime);
+    if (owner != null) d.put("owner", owner);
     return Base64.getEncoder().encodeToString(Bencode.encode(d));
   }
 
@@ -71,7 +76,8 @@ public record PeerConfig(byte[] info, String trackerUrl, String dest, int mode, 
           d.containsKey("verified") ? string(d, "verified") : null, d.containsKey("full-check"),
           d.containsKey("seeder") ? string(d, "seeder") : null,
           d.get("layout") instanceof Map<?, ?> layout ? Layout.decode(layout) : null, d.containsKey("force"),
-          d.get("rate") instanceof Long rate ? rate : 0);
+          d.get("rate") instanceof Long rate ? rate : 0,
+          d.get("mtime") instanceof Long mtime ? mtime : -1, d.containsKey("owner") ? string(d, "owner") : null);
     } catch (IllegalArgumentException | ClassCastException | NullPointerException | ArithmeticException e) {
       throw new BencodeException("bad peer configuration: " + e);
     }

@@ -67,7 +67,7 @@ public final class PeerRun {
       Layout layout = config.layout() != null ? config.layout() : Layout.of(meta);
       landing = meta.multiFile()
           ? TreePlacement.prepare(config.dest(), config.force(), meta, layout)
-          : Placement.prepare(config.dest(), meta, config.mode());
+          : Placement.prepare(config.dest(), meta, config.mode(), config.mtime(), config.owner());
     } catch (IOException | RuntimeException e) {
       report.fail(IoFailures.describe("cannot prepare " + config.dest(), Path.of(config.dest()), e));
       return 1;

@@ -7,13 +7,22 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
+import java.nio.file.attribute.UserPrincipalLookupService;
+import java.nio.file.attribute.UserPrincipalNotFoundException;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -32,26 +41,48 @@ final class Placement implements Landing {
   private final Path temp;
   private final Metainfo meta;
   private final int mode;
+  /** The modification time to give the file, in milliseconds since the epoch, or -1. */
+  private final long mtime;
+  /** The owner and group to give the file; both null to keep an existing target's where this user may. */
+  private final UserPrincipal owner;
+  private final GroupPrincipal group;
   private FileChannel lock;
 
-  private Placement(Path target, Path temp, Metainfo meta, int mode) {
+  private Placement(Path target, Path temp, Metainfo meta, int mode, long mtime, UserPrincipal owner, GroupPrincipal group) {
     this.target = target;
     this.temp = temp;
     this.meta = meta;
     this.mode = mode;
+    this.mtime = mtime;
+    this.owner = owner;
+    this.group = group;
   }
 
   /**
-   * Resolves {@code dest} for the single-file torrent {@code meta}, to land with permission bits {@code mode}, and
-   * creates missing parents. An existing directory, or a path ending in {@code /}, means: inside that directory, under
-   * the torrent's name.
+   * Resolves {@code dest} for the single-file torrent {@code meta}, to land with permission bits {@code mode}, the
+   * modification time {@code mtime} (-1 to leave it) and the {@code owner} ({@code USER}, {@code USER:GROUP} or
+   * {@code :GROUP}; null to keep an existing target's where this user may), and creates missing parents. An existing
+   * directory, or a path ending in {@code /}, means: inside that directory, under the torrent's name.
    */
-  static Placement prepare(String dest, Metainfo meta, int mode) throws IOException {
+  static Placement prepare(String dest, Metainfo meta, int mode, long mtime, String owner) throws IOException {
     Path target = target(dest, meta);
+    UserPrincipalLookupService users = target.getFileSystem().getUserPrincipalLookupService();
+    UserPrincipal user = null;
+    GroupPrincipal group = null;
+    if (owner != null) {
+      int colon = owner.indexOf(':');
+      String name = colon < 0 ? owner : owner.substring(0, colon);
+      try {
+        if (!name.isEmpty()) user = users.lookupPrincipalByName(name);
+        if (colon >= 0) group = users.lookupPrincipalByGroupName(owner.substring(colon + 1));
+      } catch (UserPrincipalNotFoundException e) {
+        throw new IOException("no user or group " + e.getName() + " on this host");
+      }
+    }
     Path dir = Landing.createParents(target);
     String prefix = Landing.prefix(target);
     removeAbandoned(dir, prefix);
-    return new Placement(target, dir.resolve(prefix + Landing.randomTag() + TEMP_SUFFIX), meta, mode);
+    return new Placement(target, dir.resolve(prefix + Landing.randomTag() + TEMP_SUFFIX), meta, mode, mtime, user, group);
   }
 
   /** Where the file goes: DEST, or inside it under the file's own name when DEST is a directory or ends in /. */
@@ -106,23 +137,59 @@ final class Placement implements Landing {
   @Override
   public PieceStore create() throws IOException {
     lockTemp();
+    own(temp);
     return PieceStore.create(temp, meta);
+  }
+
+  /**
+   * Gives {@code file} the owner and group asked for, before any content is fetched, so that a login that may not
+   * fails at once; or, with none asked for, those of the target it replaces, where this user may (root may; any
+   * user may give a group it belongs to), as rsync does.
+   */
+  private void own(Path file) throws IOException {
+    PosixFileAttributeView view = Files.getFileAttributeView(file, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
+    if (owner != null || group != null) {
+      if (owner != null) view.setOwner(owner);
+      if (group != null) view.setGroup(group);
+      return;
+    }
+    if (!Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) return;
+    PosixFileAttributes old = Files.readAttributes(target, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    PosixFileAttributes now = view.readAttributes();
+    try {
+      if (!old.owner().equals(now.owner())) view.setOwner(old.owner());
+    } catch (FileSystemException e) {
+      LOG.log(System.Logger.Level.DEBUG, () -> "cannot keep the owner of " + target + ": " + e);
+    }
+    try {
+      if (!old.group().equals(now.group())) view.setGroup(old.group());
+    } catch (FileSystemException e) {
+      LOG.log(System.Logger.Level.DEBUG, () -> "cannot keep the group of " + target + ": " + e);
+    }
+  }
+
+  /** Permission bits, after the owner (a change of owner clears set-id bits), then the modification time. */
+  private void settle(Path file) throws IOException {
+    Files.setPosixFilePermissions(file, FileMode.toPermissions(mode));
+    if (mtime >= 0) Files.setLastModifiedTime(file, FileTime.fromMillis(mtime));
   }
 
   /** Makes the complete, synced temporary file the target, atomically, and syncs the directory entry. */
   @Override
   public void commit() throws IOException {
-    Files.setPosixFilePermissions(temp, FileMode.toPermissions(mode));
+    settle(temp);
     Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     Landing.syncDirectory(target.getParent());
     unlock();
   }
 
-  /** The target already holds the content: only its permission bits are brought in line. */
+  /** The target already holds the content: only its owner (if asked for), permission bits and time are set. */
   void keep() throws IOException {
+    if (owner != null || group != null) own(target);
     if (!Files.getPosixFilePermissions(target).equals(FileMode.toPermissions(mode))) {
       Files.setPosixFilePermissions(target, FileMode.toPermissions(mode));
     }
+    if (mtime >= 0) Files.setLastModifiedTime(target, FileTime.fromMillis(mtime));
   }
 
   /** Removes the temporary file, if any. */

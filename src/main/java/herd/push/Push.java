@@ -58,6 +58,8 @@ public final class Push {
   private final byte[] peerJar;
   private byte[] info;
   private int mode;
+  /** The modification time hosts give the file (-p), or -1. */
+  private long mtime;
   /** The directory's permission bits and directories; null for a file. */
   private Layout layout;
   private volatile Endpoints endpoints;
@@ -114,7 +116,9 @@ public final class Push {
       layout = tree != null ? tree.layout() : null;
       contentDigest = hashed.contentDigest();
       info = meta.encodeInfo();
-      mode = FileMode.toBits(Files.getPosixFilePermissions(request.file()));
+      mode = request.attributes().mode() != null ? request.attributes().mode()
+          : FileMode.toBits(Files.getPosixFilePermissions(request.file()));
+      mtime = request.attributes().preserveTime() ? Files.getLastModifiedTime(request.file()).toMillis() : -1;
       new SecureRandom().nextBytes(secret);
       if (request.tls()) tls = RunCredentials.generate();
       Admission admission = Admission.members(secret, tls);
@@ -203,7 +207,7 @@ public final class Push {
   /** What a host is told for a dry run ({@link herd.peer.PeerRun#check}): the content, without tracker or seeder. */
   PeerConfig checkConfig(String verifiedDir) {
     return new PeerConfig(info, "", request.dest(), mode, contentDigest, null, null, verifiedDir, request.fullCheck(),
-        null, layout, request.force(), 0);
+        null, layout, request.force(), 0, mtime, request.attributes().owner());
   }
 
   /**
@@ -220,7 +224,7 @@ public final class Push {
     String url = "http://" + tracker + "/announce?token=" + Admission.trackerToken(secret) + moreQuery;
     return new PeerConfig(
         info, url, request.dest(), mode, contentDigest, secret, tls, verifiedDir, request.fullCheck(), seeder, layout,
-        request.force(), request.rateLimit());
+        request.force(), request.rateLimit(), mtime, request.attributes().owner());
   }
 
   private static String hostPort(InetSocketAddress a) {

@@ -29,10 +29,12 @@ import java.util.List;
  * @param force for a directory, whether a {@code dest} that exists and is not empty is replaced (else that host fails)
  * @param rateLimit the most bytes a second each host's peer, and the seeder here, upload in all, and the most each
  *     peer downloads; 0 for no limit
+ * @param dryRun whether hosts are only checked, and nothing is sent ({@link herd.peer.PeerRun#check})
+ * @param attributes for a file, its mode, time and owner on the hosts
  */
 public record PushRequest(Path file, String dest, List<HostSpec> hosts, SshOptions ssh, int parallel, int retries,
     PortRange ports, InetAddress bind, boolean sudo, String remotePath, Duration timeout, boolean tls, boolean fullCheck,
-    List<HostSpec> jump, List<String> excludes, boolean force, long rateLimit, boolean dryRun) {
+    List<HostSpec> jump, List<String> excludes, boolean force, long rateLimit, boolean dryRun, Attributes attributes) {
   public static final int DEFAULT_PARALLEL = 64;
   public static final String DEFAULT_REMOTE_PATH = "~/.cache/herd";
 
@@ -45,7 +47,7 @@ public record PushRequest(Path file, String dest, List<HostSpec> hosts, SshOptio
   /** A request with every option at its default. */
   public static PushRequest of(Path file, String dest, List<HostSpec> hosts) {
     return new PushRequest(file, dest, hosts, SshOptions.defaults(), DEFAULT_PARALLEL, 0, PortRange.ANY, null, false,
-        DEFAULT_REMOTE_PATH, Duration.ZERO, true, false, List.of(), Tree.DEFAULT_EXCLUDES, false, 0, false);
+        DEFAULT_REMOTE_PATH, Duration.ZERO, true, false, List.of(), Tree.DEFAULT_EXCLUDES, false, 0, false, Attributes.NONE);
   }
 
   /** Checks everything that can be checked before connecting anywhere. */
@@ -65,6 +67,10 @@ public record PushRequest(Path file, String dest, List<HostSpec> hosts, SshOptio
     if (retries < 0) throw new InvalidPushException("--retry must not be negative");
     if (timeout.isNegative()) throw new InvalidPushException("--timeout must not be negative");
     if (rateLimit < 0) throw new InvalidPushException("--limit-rate must not be negative");
+    attributes.validate();
+    if (Files.isDirectory(file) && !attributes.equals(Attributes.NONE)) {
+      throw new InvalidPushException("-p, --chmod and --chown are for a file; a directory's entries get the source's permission bits");
+    }
     if (ports.low() != 0 && ports.high() == ports.low()) {
       throw new InvalidPushException("--port needs a range of at least two ports (tracker and seeder)");
     }

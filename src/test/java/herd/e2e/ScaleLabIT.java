@@ -69,7 +69,7 @@ class ScaleLabIT {
         .withIdentities(List.of(Lab.DIR.resolve("id_ed25519"))).withKnownHosts(Lab.DIR.resolve("known_hosts"));
     PushRequest request = new PushRequest(source, "/srv/soak/soak.bin",
         HostList.parseList(String.join(",", lab.hosts().subList(0, 4))), ssh, 4, 0, PortRange.ANY, null, false,
-        PushRequest.DEFAULT_REMOTE_PATH, Duration.ofMinutes(2), true, false, List.of(), List.of(), false, 0, false);
+        PushRequest.DEFAULT_REMOTE_PATH, Duration.ofMinutes(2), true, false, List.of(), List.of(), false, 0, false, herd.push.Attributes.NONE);
 
     long[] start = null;
     long[] end = null;

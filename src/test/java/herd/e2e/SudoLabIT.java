@@ -163,6 +163,33 @@ class SudoLabIT {
   }
 
   @Test
+  void ownerModeAndTimeAreSetAsAskedAndAnExistingOwnerIsKept() throws Exception {
+    GenericContainer<?> c = host();
+    HerdProcess.Result r = HerdProcess.run(null, args("deploy", c, "--sudo", "--chown", "deploy:deploy", "--chmod", "640", "-p"));
+    assertEquals(0, r.status(), r.stderr());
+    long mtime = Files.getLastModifiedTime(payload.path()).toMillis() / 1000;
+    assertEquals("deploy:deploy 640 " + mtime, exec(c, "stat -c '%U:%G %a %Y' /opt/app/app.bin"));
+
+    // a new version, pushed as root without --chown, keeps the owner and group the file had
+    Payload next = Payload.random(dir, "next.bin", SIZE, 10);
+    List<String> a = args("deploy", c, "--sudo");
+    a.set(a.indexOf(payload.path().toString()), next.path().toString());
+    HerdProcess.Result again = HerdProcess.run(null, a);
+    assertEquals(0, again.status(), again.stderr());
+    assertEquals(next.sha256() + "  /opt/app/app.bin", exec(c, "sha256sum /opt/app/app.bin"));
+    assertEquals("deploy:deploy", exec(c, "stat -c '%U:%G' /opt/app/app.bin"));
+
+    // another owner than itself is refused to a login that is not root, before anything is fetched
+    List<String> mine = args("deploy", c, "--chown", "root");
+    mine.set(mine.size() - 1, "/home/deploy/app.bin");
+    HerdProcess.Result refused = HerdProcess.run(null, mine);
+    assertEquals(1, refused.status(), refused.stderr());
+    assertTrue(refused.stderr().contains("Operation not permitted"), refused.stderr());
+    assertEquals("", exec(c, "ls -A /home/deploy | grep app.bin || true"));
+    assertNoPeerLeft(c);
+  }
+
+  @Test
   void sudoThatWantsAPasswordFailsSayingSo() throws Exception {
     GenericContainer<?> c = host();
     HerdProcess.Result r = HerdProcess.run(null, args("asker", c, "--sudo"));

@@ -243,7 +243,7 @@ class Aria2InteropTest {
   }
 
   private RunningPeer peerRun(Metainfo meta, Tracker tracker, Path dest) {
-    RunningPeer peer = new RunningPeer(new PeerConfig(meta.encodeInfo(), announceUrl(tracker), dest.toString(), 0644, null, null, null, null, false, null, null, false, 0));
+    RunningPeer peer = new RunningPeer(new PeerConfig(meta.encodeInfo(), announceUrl(tracker), dest.toString(), 0644, null, null, null, null, false, null, null, false, 0, -1, null));
     peers.add(peer);
     return peer;
   }

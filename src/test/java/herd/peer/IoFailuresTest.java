@@ -48,12 +48,12 @@ class IoFailuresTest {
     Path regular = Files.writeString(dir.resolve("regfile"), "x");
     // the JDK says only that the regular file exists
     String dest = regular + "/sub";
-    IOException e = assertThrows(IOException.class, () -> Placement.prepare(dest, APP, 0644));
+    IOException e = assertThrows(IOException.class, () -> Placement.prepare(dest, APP, 0644, -1, null));
     assertEquals("cannot prepare " + dest + ": " + regular + ": Not a directory",
         IoFailures.describe("cannot prepare " + dest, Path.of(dest), e));
     // one level deeper the OS itself says it
     String deeper = regular + "/sub/app.bin";
-    e = assertThrows(IOException.class, () -> Placement.prepare(deeper, APP, 0644));
+    e = assertThrows(IOException.class, () -> Placement.prepare(deeper, APP, 0644, -1, null));
     assertEquals("cannot prepare " + deeper + ": " + regular + "/sub: Not a directory",
         IoFailures.describe("cannot prepare " + deeper, Path.of(deeper), e));
   }

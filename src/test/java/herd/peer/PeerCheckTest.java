@@ -52,7 +52,7 @@ class PeerCheckTest {
 
   private Report.Check check(Hashing.Hashed hashed, String dest, boolean force) {
     PeerConfig config = new PeerConfig(hashed.metainfo().encodeInfo(), "", dest, 0644, hashed.contentDigest(), null,
-        null, null, false, null, null, force, 0);
+        null, null, false, null, null, force, 0, -1, null);
     return new PeerRun(config, report).check();
   }
 

@@ -22,7 +22,7 @@ class PeerConfigTest {
     RunCredentials tls = new RunCredentials("CERT".getBytes(StandardCharsets.US_ASCII), "KEY".getBytes(StandardCharsets.US_ASCII));
     PeerConfig c = new PeerConfig(new byte[] {0, 1, (byte) 0xff}, "http://[fe80::1%25eth0]:7000/announce?token=ab",
         "/srv/a b\u00e9", 0755, new byte[] {7}, new byte[] {9, 9}, tls, "/root/.cache/herd/verified", true,
-        "127.0.0.1:40123", new Layout(List.of(0750), List.of(new Layout.Dir(List.of("d"), 0700)), 0755), true, 10L << 20);
+        "127.0.0.1:40123", new Layout(List.of(0750), List.of(new Layout.Dir(List.of("d"), 0700)), 0755), true, 10L << 20, 1_700_000_000_123L, "deploy:www-data");
     String line = c.encodeLine();
     assertFalse(line.contains("\n"));
     PeerConfig back = PeerConfig.decodeLine(line);
@@ -40,9 +40,13 @@ class PeerConfigTest {
     assertEquals(c.layout(), back.layout());
     assertTrue(back.force());
     assertEquals(10L << 20, back.rateLimit());
-    PeerConfig bare = PeerConfig.decodeLine(new PeerConfig(new byte[0], "u", "/d", 0, null, null, null, null, false, null, null, false, 0).encodeLine());
+    assertEquals(1_700_000_000_123L, back.mtime());
+    assertEquals("deploy:www-data", back.owner());
+    PeerConfig bare = PeerConfig.decodeLine(new PeerConfig(new byte[0], "u", "/d", 0, null, null, null, null, false, null, null, false, 0, -1, null).encodeLine());
     assertNull(bare.secret());
     assertNull(bare.layout());
+    assertEquals(-1, bare.mtime());
+    assertNull(bare.owner());
     assertFalse(bare.force());
     assertNull(bare.tls());
     assertNull(bare.verifiedDir());

@@ -197,7 +197,7 @@ class PeerSwarmTest {
     Files.writeString(dest, "old content");
     byte[] wrong = contentDigest.clone();
     wrong[0] ^= 1;
-    Running p = new Running(new PeerConfig(meta.encodeInfo(), url(), dest.toString(), 0644, wrong, secret, tls, null, false, null, null, false, 0));
+    Running p = new Running(new PeerConfig(meta.encodeInfo(), url(), dest.toString(), 0644, wrong, secret, tls, null, false, null, null, false, 0, -1, null));
     assertEquals(1, p.status.get(30, TimeUnit.SECONDS), p.output());
     assertTrue(p.output().contains("fail every piece verified, yet the file's SHA-256 content digest differs"), p.output());
     assertEquals("old content", Files.readString(dest));
@@ -212,7 +212,7 @@ class PeerSwarmTest {
     String forwardedUrl = url() + "&ip=127.0.0.1";
     Path dest = Files.createDirectories(dir.resolve("behind")).resolve("app.bin");
     Running p = new Running(new PeerConfig(meta.encodeInfo(), forwardedUrl, dest.toString(), 0644, contentDigest, secret,
-        tls, null, false, "127.0.0.1:" + seeder.port(), null, false, 0));
+        tls, null, false, "127.0.0.1:" + seeder.port(), null, false, 0, -1, null));
     p.awaitDoneAndStop();
     assertArrayEquals(Files.readAllBytes(source), Files.readAllBytes(dest));
   }
@@ -222,7 +222,7 @@ class PeerSwarmTest {
   }
 
   private PeerConfig config(String dest, int mode, boolean fullCheck) throws Exception {
-    return new PeerConfig(meta.encodeInfo(), url(), dest, mode, contentDigest, secret, tls, dir.resolve("verified").toString(), fullCheck, null, null, false, 0);
+    return new PeerConfig(meta.encodeInfo(), url(), dest, mode, contentDigest, secret, tls, dir.resolve("verified").toString(), fullCheck, null, null, false, 0, -1, null);
   }
 
   private String url() {

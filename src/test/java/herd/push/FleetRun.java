@@ -49,7 +49,7 @@ public final class FleetRun {
     String names = IntStream.rangeClosed(1, hosts).mapToObj(i -> "h" + i).collect(Collectors.joining(","));
     PushRequest request = new PushRequest(file, "/srv/app.bin", HostList.parseList(names), SshOptions.defaults(),
         parallel, 0, PortRange.ANY, null, false, PushRequest.DEFAULT_REMOTE_PATH, Duration.ZERO, true, false, List.of(),
-        List.of(), false, 0, false);
+        List.of(), false, 0, false, Attributes.NONE);
     request.validate();
     Fleet fleet = new Fleet(hosts);
     long start = System.nanoTime();

@@ -118,7 +118,7 @@ final class InProcessHost extends LoopbackHost {
         return 1;
       }
       PeerConfig here = new PeerConfig(c.info(), c.trackerUrl(), root + c.dest(), c.mode(), c.contentDigest(), c.secret(),
-          c.tls(), root + "/verified", c.fullCheck(), c.seeder(), c.layout(), c.force(), c.rateLimit());
+          c.tls(), root + "/verified", c.fullCheck(), c.seeder(), c.layout(), c.force(), c.rateLimit(), -1, null);
       Report lines = Report.lines(out);
       return new PeerRun(here, new Report() {
         @Override

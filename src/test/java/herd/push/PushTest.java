@@ -80,7 +80,7 @@ class PushTest {
   private PushResult push(List<String> hosts, int parallel, int retries, Duration timeout, Connector connector) throws Exception {
     PushRequest request = new PushRequest(source, DEST, HostList.parseList(String.join(",", hosts)), SshOptions.defaults(),
         parallel, retries, PortRange.ANY, null, false, PushRequest.DEFAULT_REMOTE_PATH, timeout, true, false, List.of(),
-        List.of(), false, 0, false);
+        List.of(), false, 0, false, Attributes.NONE);
     request.validate();
     return Push.run(request, events::add, connector, new byte[] {1});
   }

@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
+import picocli.AutoComplete;
 import picocli.CommandLine;
 
 /** herd's entry point: builds the command line, runs it, and exits with its status. */
@@ -40,7 +41,9 @@ public final class Main {
         .addSubcommand(new GetCommand())
         .addSubcommand(new TorrentCommand())
         .addSubcommand(new TrackerCommand())
-        .addSubcommand(new SeedCommand());
+        .addSubcommand(new SeedCommand())
+        // hidden: prints the bash (and zsh) completion script of this very command line; the build writes target/herd.bash
+        .addSubcommand(new AutoComplete.GenerateCompletion());
     List<CommandLine> all = new ArrayList<>(cmd.getSubcommands().values());
     all.add(cmd);
     for (CommandLine c : all) {

@@ -84,7 +84,7 @@ public final class PeerRun {
       doing = "cannot write the temporary file";
       if (existing != null) {
         // done before serving: a rerun's hosts report at once, without waiting for TLS and the swarm to start
-        doing = "cannot set the permission bits";
+        doing = "cannot set the owner, permission bits or time";
         file = landing.target();
         ((Placement) landing).keep();
         doing = "cannot serve the file";
@@ -191,6 +191,7 @@ public final class PeerRun {
     try {
       Metainfo meta = config.metainfo();
       Path target = meta.multiFile() ? TreePlacement.target(config.dest(), config.force()) : Placement.target(config.dest(), meta);
+      Placement.Owner.lookUp(config.owner(), target); // a user or group unknown here fails the check as the push
       // the directory the temporary file or tree would be written in, or its nearest ancestor that exists
       Path dir = target.getParent();
       while (!Files.exists(dir)) dir = dir.getParent();

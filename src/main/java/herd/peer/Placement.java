@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -66,23 +65,28 @@ final class Placement implements Landing {
    */
   static Placement prepare(String dest, Metainfo meta, int mode, long mtime, String owner) throws IOException {
     Path target = target(dest, meta);
-    UserPrincipalLookupService users = target.getFileSystem().getUserPrincipalLookupService();
-    UserPrincipal user = null;
-    GroupPrincipal group = null;
-    if (owner != null) {
-      int colon = owner.indexOf(':');
-      String name = colon < 0 ? owner : owner.substring(0, colon);
+    Owner o = Owner.lookUp(owner, target);
+    Path dir = Landing.createParents(target);
+    String prefix = Landing.prefix(target);
+    removeAbandoned(dir, prefix);
+    return new Placement(target, dir.resolve(prefix + Landing.randomTag() + TEMP_SUFFIX), meta, mode, mtime, o.user(), o.group());
+  }
+
+  /** An owner and a group to give the file, each null for none. */
+  record Owner(UserPrincipal user, GroupPrincipal group) {
+    /** {@code spec}, {@code USER}, {@code USER:GROUP} or {@code :GROUP} (or null), as the host where {@code path} is knows them. */
+    static Owner lookUp(String spec, Path path) throws IOException {
+      if (spec == null) return new Owner(null, null);
+      UserPrincipalLookupService users = path.getFileSystem().getUserPrincipalLookupService();
+      int colon = spec.indexOf(':');
+      String name = colon < 0 ? spec : spec.substring(0, colon);
       try {
-        if (!name.isEmpty()) user = users.lookupPrincipalByName(name);
-        if (colon >= 0) group = users.lookupPrincipalByGroupName(owner.substring(colon + 1));
+        return new Owner(name.isEmpty() ? null : users.lookupPrincipalByName(name),
+            colon < 0 ? null : users.lookupPrincipalByGroupName(spec.substring(colon + 1)));
       } catch (UserPrincipalNotFoundException e) {
         throw new IOException("no user or group " + e.getName() + " on this host");
       }
     }
-    Path dir = Landing.createParents(target);
-    String prefix = Landing.prefix(target);
-    removeAbandoned(dir, prefix);
-    return new Placement(target, dir.resolve(prefix + Landing.randomTag() + TEMP_SUFFIX), meta, mode, mtime, user, group);
   }
 
   /** Where the file goes: DEST, or inside it under the file's own name when DEST is a directory or ends in /. */
@@ -137,46 +141,15 @@ final class Placement implements Landing {
   @Override
   public PieceStore create() throws IOException {
     lockTemp();
-    own(temp);
+    // the owner asked for gets the file at once: a login that may not give it fails before anything is fetched
+    giveTo(temp, owner, group);
     return PieceStore.create(temp, meta);
-  }
-
-  /**
-   * Gives {@code file} the owner and group asked for, before any content is fetched, so that a login that may not
-   * fails at once; or, with none asked for, those of the target it replaces, where this user may (root may; any
-   * user may give a group it belongs to), as rsync does.
-   */
-  private void own(Path file) throws IOException {
-    PosixFileAttributeView view = Files.getFileAttributeView(file, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
-    if (owner != null || group != null) {
-      if (owner != null) view.setOwner(owner);
-      if (group != null) view.setGroup(group);
-      return;
-    }
-    if (!Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) return;
-    PosixFileAttributes old = Files.readAttributes(target, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-    PosixFileAttributes now = view.readAttributes();
-    try {
-      if (!old.owner().equals(now.owner())) view.setOwner(old.owner());
-    } catch (FileSystemException e) {
-      LOG.log(System.Logger.Level.DEBUG, () -> "cannot keep the owner of " + target + ": " + e);
-    }
-    try {
-      if (!old.group().equals(now.group())) view.setGroup(old.group());
-    } catch (FileSystemException e) {
-      LOG.log(System.Logger.Level.DEBUG, () -> "cannot keep the group of " + target + ": " + e);
-    }
-  }
-
-  /** Permission bits, after the owner (a change of owner clears set-id bits), then the modification time. */
-  private void settle(Path file) throws IOException {
-    Files.setPosixFilePermissions(file, FileMode.toPermissions(mode));
-    if (mtime >= 0) Files.setLastModifiedTime(file, FileTime.fromMillis(mtime));
   }
 
   /** Makes the complete, synced temporary file the target, atomically, and syncs the directory entry. */
   @Override
   public void commit() throws IOException {
+    keepOwner();
     settle(temp);
     Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     Landing.syncDirectory(target.getParent());
@@ -185,11 +158,50 @@ final class Placement implements Landing {
 
   /** The target already holds the content: only its owner (if asked for), permission bits and time are set. */
   void keep() throws IOException {
-    if (owner != null || group != null) own(target);
-    if (!Files.getPosixFilePermissions(target).equals(FileMode.toPermissions(mode))) {
-      Files.setPosixFilePermissions(target, FileMode.toPermissions(mode));
+    giveTo(target, owner, group);
+    settle(target);
+  }
+
+  /**
+   * With no owner asked for, gives the temporary file the owner and group of the target it replaces, where this user
+   * may: root may; any user may give a group it belongs to. Only now, complete and about to be renamed: the target's
+   * owner is not trusted with the content while it arrives.
+   */
+  private void keepOwner() {
+    if (owner != null || group != null || !Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) return;
+    try {
+      PosixFileAttributes old = Files.readAttributes(target, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      try {
+        giveTo(temp, old.owner(), null);
+      } catch (IOException e) {
+        LOG.log(System.Logger.Level.DEBUG, () -> "cannot keep the owner of " + target + ": " + e);
+      }
+      giveTo(temp, null, old.group());
+    } catch (IOException e) {
+      LOG.log(System.Logger.Level.DEBUG, () -> "cannot keep the group of " + target + ": " + e);
     }
-    if (mtime >= 0) Files.setLastModifiedTime(target, FileTime.fromMillis(mtime));
+  }
+
+  /** Gives {@code file} itself (never what a symbolic link there points to) {@code user} and {@code group}, if not null. */
+  private static void giveTo(Path file, UserPrincipal user, GroupPrincipal group) throws IOException {
+    if (user == null && group == null) return;
+    PosixFileAttributeView view = view(file);
+    PosixFileAttributes now = view.readAttributes();
+    if (user != null && !user.equals(now.owner())) view.setOwner(user);
+    if (group != null && !group.equals(now.group())) view.setGroup(group);
+  }
+
+  /** The permission bits, then the modification time asked for, on {@code file} itself, each only if it differs. */
+  private void settle(Path file) throws IOException {
+    PosixFileAttributeView view = view(file);
+    PosixFileAttributes now = view.readAttributes();
+    Set<PosixFilePermission> bits = FileMode.toPermissions(mode);
+    if (!now.permissions().equals(bits)) view.setPermissions(bits);
+    if (mtime >= 0 && now.lastModifiedTime().toMillis() != mtime) view.setTimes(FileTime.fromMillis(mtime), null, null);
+  }
+
+  private static PosixFileAttributeView view(Path file) {
+    return Files.getFileAttributeView(file, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
   }
 
   /** Removes the temporary file, if any. */

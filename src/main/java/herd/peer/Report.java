@@ -37,7 +37,7 @@ public interface Report {
 
     /** Why a push would fail here, or null if it would place the content. */
     public String problem() {
-      if (!writable) return user + " cannot write beside " + target;
+      if (!writable && !present) return user + " cannot write beside " + target;
       if (!present && free < needed) {
         return String.format(Locale.ROOT, "%.1f MiB free beside %s, %.1f MiB needed", free / 1048576.0,
             target, needed / 1048576.0);

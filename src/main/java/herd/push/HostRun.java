@@ -169,7 +169,7 @@ final class HostRun implements Runnable {
             + (status == null ? "" : " with status " + status) + (tail.isEmpty() ? "" : ": " + String.join(" | ", tail)));
       }
       peer.waitFor(EXIT_WAIT);
-    } catch (IOException | NumberFormatException e) {
+    } catch (IOException | IllegalArgumentException e) {
       if (outcome.get() == null) throw new RemoteException(RemoteException.Kind.DISCONNECTED, "lost the peer program: " + e.getMessage());
     } finally {
       // A peer that placed the file serves on, and closing its channel would wait for it to exit (sshd answers a

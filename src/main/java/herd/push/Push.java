@@ -63,6 +63,8 @@ public final class Push {
   /** The directory's permission bits and directories; null for a file. */
   private Layout layout;
   private volatile Endpoints endpoints;
+  /** Whether {@link PushEvent.RunFinished} went out: nothing follows it. */
+  private boolean over;
   private final byte[] secret = new byte[32];
   private byte[] contentDigest;
   private RunCredentials tls;
@@ -136,18 +138,23 @@ public final class Push {
           awaitHosts(hosts);
         }
       }
+    } catch (IOException | RuntimeException e) {
+      // hashing or listening failed here: the hosts under way stop for it
+      for (HostRun h : hosts) h.abort(RemoteException.Kind.LOCAL.word(), "herd stopped: " + e.getMessage());
+      throw e;
     } finally {
       for (HostRun h : hosts) h.abort(PushEvent.HostFailed.INTERRUPTED, "interrupted"); // closes the sessions of hosts behind bastions too
-      serving.completeExceptionally(new IOException("the run ended before the seeder was up")); // once it was, a no-op
-      hostThreads.shutdown();
-      if (!hostThreads.awaitTermination(30, TimeUnit.SECONDS)) hostThreads.shutdownNow();
-      group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-      // an interrupted or failed run reports its hosts too, and ends a live progress line before the error is printed
+      // every host has its outcome now: the summary goes out before the wait for their threads, which an interrupt
+      // may not outlast, and ends a live progress line before herd prints why it stopped
       result = new PushResult(hosts.stream().map(HostRun::outcome).toList(), Duration.ofNanos(System.nanoTime() - start));
       List<PushEvent.HostFailed> failures = result.failed().stream()
           .map(o -> new PushEvent.HostFailed(o.host(), o.kind(), o.detail(), false)).toList();
       emit(new PushEvent.RunFinished(request.dest(), hosts.size(), hosts.size() - failures.size(), failures,
           endpoints == null ? 0 : endpoints.uploaded(), result.elapsed()));
+      serving.completeExceptionally(new IOException("the run ended before the seeder was up")); // once it was, a no-op
+      hostThreads.shutdown();
+      if (!hostThreads.awaitTermination(30, TimeUnit.SECONDS)) hostThreads.shutdownNow();
+      group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
     return result;
   }
@@ -248,7 +255,10 @@ public final class Push {
         RemoteException.Kind.LOCAL, "cannot listen on " + address.getHostAddress() + ": " + e.getMessage());
   }
 
-  void emit(PushEvent event) {
+  /** Passes {@code event} on, unless the run finished: a host's thread may still be winding down then. */
+  synchronized void emit(PushEvent event) {
+    if (over) return;
+    over = event instanceof PushEvent.RunFinished;
     listener.on(event);
   }
 

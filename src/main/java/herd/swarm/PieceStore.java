@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -177,32 +178,31 @@ public final class PieceStore implements AutoCloseable {
   }
 
   /**
-   * Copies into this store, a single file's, what {@code older} holds at each piece's offset, and keeps each piece
-   * that then verifies here: an older version of the file, of any length, shares its unchanged pieces with the new
-   * one, and they need not be fetched. One read of {@code older} and one hash of each piece, on all cores; pieces
-   * that do not verify are left to be fetched over. Returns the pieces kept, whose digests {@link #sha256} then
-   * knows without reading them again.
+   * Copies into this store, a single file's, what {@code older} (never followed if a symbolic link) holds at each
+   * piece's offset, and keeps each piece whose copied bytes match: an older version of the file, of any length,
+   * shares its unchanged pieces with the new one, and they need not be fetched. One read and one hash of each piece,
+   * as it is copied, on all cores, a buffer of 256 KiB at most each; a piece that does not match is fetched over.
+   * Returns the pieces kept, whose digests {@link #sha256} then knows without reading them again.
    */
   public BitSet adopt(Path older) throws IOException {
     if (meta.multiFile()) throw new IllegalStateException("a multi-file torrent adopts no older file");
     byte[][] digests = new byte[meta.pieceCount()][];
-    try (FileChannel old = FileChannel.open(older, StandardOpenOption.READ)) {
+    try (FileChannel old = FileChannel.open(older, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
       long size = old.size();
+      // what is read is written here at the same position, and hashed: the copy is what the digests describe
+      Hashing.Source copying = (dst, position) -> {
+        int start = dst.position();
+        int n = old.read(dst, position);
+        ByteBuffer read = dst.duplicate().position(start).limit(start + Math.max(0, n));
+        while (read.hasRemaining()) files[0].write(read, position + read.position() - start);
+        return n;
+      };
       IntStream.range(0, meta.pieceCount()).parallel().forEach(i -> {
         long offset = meta.pieceOffset(i);
         int length = meta.pieceLength(i);
         if (offset + length > size) return;
-        ByteBuffer piece = ByteBuffer.allocate(length);
-        try {
-          while (piece.hasRemaining()) {
-            if (old.read(piece, offset + piece.position()) < 0) return;
-          }
-          piece.flip();
-          while (piece.hasRemaining()) files[0].write(piece, offset + piece.position());
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-        digests[i] = verify(i);
+        Hashing.PieceDigests d = Hashing.piece(copying, offset, length);
+        if (meta.pieceHashMatches(i, d.sha1())) digests[i] = d.sha256();
       });
     } catch (UncheckedIOException e) {
       throw e.getCause();

@@ -110,7 +110,8 @@ public final class Torrent {
 
   /**
    * The content digest ({@link herd.metainfo.Hashing}) of what is on disk; call once complete. Pieces this torrent
-   * did not verify itself are read back for it.
+   * did not verify itself are read back for it, unless the store verified them as it copied them in
+   * ({@link PieceStore#sha256}).
    */
   public byte[] contentDigest() {
     byte[][] digests = CompletableFuture.supplyAsync(pieceSha256::clone, loop).join();

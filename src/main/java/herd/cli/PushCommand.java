@@ -163,8 +163,9 @@ final class PushCommand implements Callable<Integer> {
       description = "For a file: give it these permission bits, in octal (644), instead of the source's.")
   String chmod;
 
-  @Option(names = "--chown", paramLabel = "USER[:GROUP]",
-      description = "For a file: give it this owner and group (:GROUP for the group alone); another user than the login's "
+  // OWNER, not USER[:GROUP]: AsciiDoc (the man page) reads "[:GROUP]_" as a role
+  @Option(names = "--chown", paramLabel = "OWNER",
+      description = "For a file: give it this owner, as USER, USER:GROUP or :GROUP for the group alone; another user than the login's "
           + "needs root (--sudo). Without it, a DEST that exists keeps its owner and group where the login may keep them.")
   String chown;
 

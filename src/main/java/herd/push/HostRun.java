@@ -3,13 +3,11 @@ package herd.push;
 import herd.events.PushEvent;
 import herd.hosts.HostSpec;
 import herd.peer.PeerConfig;
-import herd.peer.PeerMain;
 import herd.peer.Report;
 import herd.remote.PeerJar;
 import herd.remote.RemoteException;
 import herd.remote.RemoteProcess;
 import herd.remote.RemoteHost;
-import herd.remote.Shell;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -100,8 +98,7 @@ final class HostRun implements Runnable {
     boolean dryRun = run.request().dryRun();
     String verifiedDir = jar.dir() + (sudo ? "/verified-root" : "/verified");
     PeerConfig config = dryRun ? run.checkConfig(verifiedDir) : peerConfig(session, verifiedDir);
-    RemoteProcess peer = session.start("exec " + (sudo ? "sudo -n -- " : "") + Shell.quote(session.javaPath()) + " "
-        + PeerProgram.JAVA_FLAGS + " -jar " + Shell.quote(jar.path()) + (dryRun ? " " + PeerMain.CHECK : "") + " 2>&1");
+    RemoteProcess peer = session.start(PeerProgram.command(session.javaPath(), jar, sudo, dryRun));
     if (!dryRun) run.emit(new PushEvent.PeerStarted(host, jar.uploaded()));
     boolean placed = false;
     try {

@@ -1,5 +1,8 @@
 package herd.push;
 
+import herd.peer.PeerMain;
+import herd.remote.PeerJar;
+import herd.remote.Shell;
 import java.io.IOException;
 import java.io.InputStream;
 
@@ -17,7 +20,34 @@ final class PeerProgram {
       + " -XX:Tier4InvocationThreshold=30000 -XX:Tier4CompileThreshold=30000"
       + " '-Djava.util.logging.SimpleFormatter.format=%4$s %5$s%6$s%n'";
 
+  /** The JVM's own class-data-sharing messages would mix with the peer's report lines; a bad archive is skipped. */
+  private static final String QUIET_CDS = " -Xlog:cds=off -Xlog:cds+dynamic=off";
+
   private PeerProgram() {}
+
+  /**
+   * The command that runs the peer in {@code jar} with {@code java} on a host (as root with {@code sudo}; with
+   * {@code --check} for a dry run), its stderr joined to its stdout.
+   *
+   * <p>Start-up is mostly class loading, so the peer runs from a class-data archive (AppCDS) of the jar made on the
+   * host's own java, beside the jar. The first run without one has the JVM write it at exit to a temporary name; it is
+   * renamed into place only after the peer exited 0 and a JVM with {@code -Xshare:on} accepted it, since mapping a
+   * truncated archive crashes the JVM. Runs as root through sudo use no archive: the login user could write one, and
+   * root would load it.
+   */
+  static String command(String java, PeerJar jar, boolean sudo, boolean check) {
+    String run = Shell.quote(java) + " " + JAVA_FLAGS;
+    String tail = " -jar " + Shell.quote(jar.path()) + (check ? " " + PeerMain.CHECK : "") + " 2>&1";
+    if (sudo) return "exec sudo -n -- " + run + tail;
+    if (check || jar.archive() == null) return "exec " + run + tail;
+    String archive = Shell.quote(jar.archive());
+    if (jar.archiveReady()) return "exec " + run + " -XX:SharedArchiveFile=" + archive + QUIET_CDS + tail;
+    String script = "t=" + archive + ".$$.tmp; " + run + " -XX:ArchiveClassesAtExit=\"$t\"" + QUIET_CDS + tail
+        + "; s=$?; if [ $s = 0 ] && " + Shell.quote(java) + " -XX:SharedArchiveFile=\"$t\" -Xshare:on -cp "
+        + Shell.quote(jar.path()) + " -version >/dev/null 2>&1; then mv -f \"$t\" " + archive + "; fi"
+        + "; rm -f \"$t\"; exit $s";
+    return "exec sh -c " + Shell.quote(script);
+  }
 
   static byte[] load() throws IOException {
     try (InputStream in = PeerProgram.class.getResourceAsStream(RESOURCE)) {

@@ -1,15 +1,19 @@
 package herd.remote;
 
 /**
- * What one round trip learns about a host: which java a login shell finds and what it says its version is, and
- * optionally the peer program's cache: its absolute physical directory, why that directory is unsafe (null if it is
- * safe or does not exist yet), and whether the jar cached there is the one herd would upload. Lines are tagged, so
- * whatever a login profile prints is ignored.
+ * What one round trip learns about a host: which java a login shell finds, what it says its version is, and a key
+ * naming that java (12 hex digits of SHA-256 of its path and version, null without sha256sum); and optionally the
+ * peer program's cache: its absolute physical directory, why that directory is unsafe (null if it is safe or does not
+ * exist yet), whether the jar cached there is the one herd would upload, and whether a class-data archive of the jar
+ * for this java is there ({@link PeerJar#archive()}). Lines are tagged, so whatever a login profile prints is ignored.
  */
-record Probe(String dir, String javaPath, String versionOutput, String unsafe, boolean jarVerified) {
+record Probe(String dir, String javaPath, String versionOutput, String javaKey, String unsafe, boolean jarVerified,
+    boolean archiveReady) {
   private static final String JAVA =
-      "if j=$(command -v java); then printf 'herd-java=%s\\n' \"$j\"; "
-          + "\"$j\" -version 2>&1 | sed 's/^/herd-version=/'; fi";
+      "if j=$(command -v java); then printf 'herd-java=%s\\n' \"$j\"; v=$(\"$j\" -version 2>&1)"
+          + "; printf '%s\\n' \"$v\" | sed 's/^/herd-version=/'"
+          + "; k=$(printf '%s\\n%s\\n' \"$j\" \"$v\" | sha256sum 2>/dev/null | cut -c1-12)"
+          + "; printf 'herd-java-key=%s\\n' \"$k\"; fi";
 
   /**
    * A POSIX sh function, {@code herd_unsafe PATH}, that prints why PATH cannot be trusted, like OpenSSH's StrictModes:
@@ -42,16 +46,26 @@ record Probe(String dir, String javaPath, String versionOutput, String unsafe, b
 
   /**
    * A POSIX sh script for the java check plus the cached jar {@code jarName} of digest {@code sha256} in {@code
-   * remoteDir}. An existing directory is reported by its physical path, with no symbolic links, and checked.
+   * remoteDir}, and its class-data archive for this java ({@link #archiveName}). An existing directory is reported by
+   * its physical path, with no symbolic links, and checked; the archive counts only if it is a regular file that no
+   * other user may write.
    */
   static String jarScript(String remoteDir, String jarName, String sha256) {
+    String archive = "\"$dir\"/" + Shell.quote(jarName.replaceFirst("\\.jar$", "")) + "-\"$k\".jsa";
     return JAVA + "; " + UNSAFE
         + "; dir=" + Shell.dirExpression(remoteDir)
         + "; case $dir in /*) ;; *) dir=\"$PWD/$dir\";; esac"
         + "; if [ -d \"$dir\" ]; then dir=$(cd \"$dir\" && pwd -P) || exit 1"
         + "; why=$(herd_unsafe \"$dir\"); if [ -n \"$why\" ]; then printf 'herd-unsafe=%s\\n' \"$why\"; fi"
-        + "; " + jarCheck(jarName, sha256) + "; fi"
+        + "; " + jarCheck(jarName, sha256)
+        + "; if [ -n \"$k\" ] && [ -f " + archive + " ] && [ ! -L " + archive + " ] && [ -z \"$(herd_unsafe " + archive
+        + ")\" ]; then echo herd-cds=ok; fi; fi"
         + "; printf 'herd-dir=%s\\n' \"$dir\"";
+  }
+
+  /** The class-data archive of jar {@code jarName} for the java of key {@code javaKey}, beside the jar. */
+  static String archiveName(String jarName, String javaKey) {
+    return jarName.replaceFirst("\\.jar$", "") + "-" + javaKey + ".jsa";
   }
 
   /**
@@ -77,8 +91,10 @@ record Probe(String dir, String javaPath, String versionOutput, String unsafe, b
     String dir = null;
     String javaPath = null;
     StringBuilder version = new StringBuilder();
+    String javaKey = null;
     String unsafe = null;
     boolean jarVerified = false;
+    boolean archiveReady = false;
     for (String line : output.split("\n")) {
       if (line.startsWith("herd-dir=")) {
         dir = value(line);
@@ -90,9 +106,13 @@ record Probe(String dir, String javaPath, String versionOutput, String unsafe, b
         unsafe = value(line);
       } else if (line.equals("herd-jar=ok")) {
         jarVerified = true;
+      } else if (line.startsWith("herd-java-key=") && value(line).matches("[0-9a-f]{12}")) {
+        javaKey = value(line);
+      } else if (line.equals("herd-cds=ok")) {
+        archiveReady = true;
       }
     }
-    return new Probe(dir, javaPath, version.toString(), unsafe, jarVerified);
+    return new Probe(dir, javaPath, version.toString(), javaKey, unsafe, jarVerified, archiveReady && javaKey != null);
   }
 
   private static String value(String line) {

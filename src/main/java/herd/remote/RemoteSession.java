@@ -285,13 +285,17 @@ public final class RemoteSession implements RemoteHost {
     checkJava(probe);
     refuseUnsafe(probe);
     if (probe.jarVerified()) {
-      log.debug("{}: {}/{} already cached", host, probe.dir(), name);
-      return new PeerJar(probe.dir() + "/" + name, false);
+      log.debug("{}: {}/{} already cached{}", host, probe.dir(), name, probe.archiveReady() ? ", with its class-data archive" : "");
+      return new PeerJar(probe.dir() + "/" + name, false, archive(probe.dir(), name, probe), probe.archiveReady());
     }
     Probe stored = upload(jar, probe.dir(), name, sha256);
     refuseUnsafe(stored);
     log.debug("{}: uploaded {}/{} ({} bytes)", host, stored.dir(), name, jar.length);
-    return new PeerJar(stored.dir() + "/" + name, true);
+    return new PeerJar(stored.dir() + "/" + name, true, archive(stored.dir(), name, probe), false);
+  }
+
+  private static String archive(String dir, String jarName, Probe java) {
+    return java.javaKey() == null ? null : dir + "/" + Probe.archiveName(jarName, java.javaKey());
   }
 
   private static void refuseUnsafe(Probe probe) throws RemoteException {

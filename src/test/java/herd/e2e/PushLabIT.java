@@ -211,17 +211,26 @@ class PushLabIT {
   }
 
   @Test
-  void aSecondRunUploadsNoPeerProgram() throws Exception {
+  void aSecondRunUploadsNoPeerProgramAndStartsFromTheClassDataArchiveTheFirstLeft() throws Exception {
     assertEquals(0, HerdProcess.run(null, args("/srv/again/payload.bin", lab.hostsFile().toString())).status());
+    String files = "/root/.cache/herd/herd-peer-*.jar /root/.cache/herd/herd-peer-*.jsa";
     List<String> before = new ArrayList<>();
-    for (String h : lab.hosts()) before.add(lab.ssh(h, "stat -c '%n %i %Y' /root/.cache/herd/herd-peer-*.jar"));
+    for (String h : lab.hosts()) {
+      assertEquals(0, lab.peersLeft(h), h); // the JVM writes the archive as the peer exits
+      before.add(lab.ssh(h, "stat -c '%n %i %Y %A' " + files));
+      // the archive is one a JVM maps for this jar, as -Xshare:on checks (a truncated one would crash the peer)
+      assertEquals(0, lab.sshStatus(h, "cd /root/.cache/herd && java -Xshare:on -XX:SharedArchiveFile=$(ls herd-peer-*.jsa)"
+          + " -cp $(ls herd-peer-*.jar) -version"), h);
+    }
     HerdProcess.Result second = HerdProcess.run(null, args("/srv/again/payload.bin", lab.hostsFile().toString()));
     assertEquals(0, second.status(), second.stderr());
     for (int i = 0; i < lab.hosts().size(); i++) {
       String h = lab.hosts().get(i);
-      assertEquals(before.get(i), lab.ssh(h, "stat -c '%n %i %Y' /root/.cache/herd/herd-peer-*.jar"), "peer jar rewritten on " + h);
-      // besides the memory of verified files, only the jar: no leftover upload
-      assertEquals(1, lab.ssh(h, "ls -A /root/.cache/herd | grep -vx verified").trim().lines().count(), h);
+      assertEquals(0, lab.peersLeft(h), h);
+      assertEquals(before.get(i), lab.ssh(h, "stat -c '%n %i %Y %A' " + files), "peer jar or archive rewritten on " + h);
+      assertTrue(before.get(i).lines().allMatch(l -> l.endsWith("-r--r--r--") || l.endsWith("-rw-------")), before.get(i));
+      // besides the memory of verified files, the jar and its archive: no leftover upload or temporary archive
+      assertEquals(2, lab.ssh(h, "ls -A /root/.cache/herd | grep -vx verified").trim().lines().count(), h);
     }
     assertEveryHostHas("/srv/again/payload.bin");
   }

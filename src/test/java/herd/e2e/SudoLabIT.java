@@ -132,6 +132,8 @@ class SudoLabIT {
     assertEquals("deploy", exec(c, "stat -c %U /home/deploy/.cache/herd/herd-peer-*.jar"));
     assertEquals("root 700", exec(c, "stat -c '%U %a' /home/deploy/.cache/herd/verified-root"));
     assertNoPeerLeft(c);
+    // root runs no class-data archive the login user could have written, and writes none there
+    assertEquals("", exec(c, "ls /home/deploy/.cache/herd | grep -F .jsa || true"));
 
     HerdProcess.Result again = HerdProcess.run(null, args("deploy", c, "--sudo"));
     assertEquals(0, again.status(), again.stderr());

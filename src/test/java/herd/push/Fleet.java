@@ -64,7 +64,7 @@ final class Fleet implements Connector {
   private final class Host extends LoopbackHost {
     @Override
     public PeerJar ensureJar(byte[] jar, String remoteDir) {
-      return new PeerJar("/fleet/herd-peer.jar", false);
+      return new PeerJar("/fleet/herd-peer.jar", false, null, false);
     }
 
     @Override

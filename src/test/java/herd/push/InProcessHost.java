@@ -52,7 +52,7 @@ final class InProcessHost extends LoopbackHost {
 
   @Override
   public PeerJar ensureJar(byte[] jar, String remoteDir) {
-    return new PeerJar(root.resolve("cache/herd-peer.jar").toString(), false);
+    return new PeerJar(root.resolve("cache/herd-peer.jar").toString(), false, null, false);
   }
 
   @Override

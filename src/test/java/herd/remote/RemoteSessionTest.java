@@ -191,16 +191,26 @@ final class RemoteSessionTest {
         assertTrue(first.path().matches(".*/herd-peer-[0-9a-f]{16}\\.jar"), first.path());
         assertArrayEquals(jar, Files.readAllBytes(Path.of(first.path())));
 
-        assertEquals(new PeerJar(first.path(), false), session.ensureJar(jar, remoteDir));
+        // the class-data archive for this java, beside the jar: counted once there, unless a link
+        assertTrue(first.archive().matches(".*/herd-peer-[0-9a-f]{16}-[0-9a-f]{12}\\.jsa"), first.archive());
+        assertFalse(first.archiveReady());
+        assertEquals(new PeerJar(first.path(), false, first.archive(), false), session.ensureJar(jar, remoteDir));
+        Path archive = Path.of(first.archive());
+        Files.createSymbolicLink(archive, Path.of(first.path()));
+        assertFalse(session.ensureJar(jar, remoteDir).archiveReady(), "a link is no archive");
+        Files.delete(archive);
+        Files.write(archive, new byte[] {1});
+        assertEquals(new PeerJar(first.path(), false, first.archive(), true), session.ensureJar(jar, remoteDir));
+        Files.delete(archive);
 
         Files.write(Path.of(first.path()), new byte[] {1, 2, 3});
-        assertEquals(new PeerJar(first.path(), true), session.ensureJar(jar, remoteDir));
+        assertEquals(new PeerJar(first.path(), true, first.archive(), false), session.ensureJar(jar, remoteDir));
         assertArrayEquals(jar, Files.readAllBytes(Path.of(first.path())));
 
         byte[] planted = jar.clone(); // same size, other bytes: the cache trusts the digest, not the size
         planted[planted.length / 2] ^= 1;
         Files.write(Path.of(first.path()), planted);
-        assertEquals(new PeerJar(first.path(), true), session.ensureJar(jar, remoteDir));
+        assertEquals(new PeerJar(first.path(), true, first.archive(), false), session.ensureJar(jar, remoteDir));
         assertArrayEquals(jar, Files.readAllBytes(Path.of(first.path())));
         try (var files = Files.list(Path.of(first.path()).getParent())) {
           assertEquals(1, files.count(), "no temporary files left");

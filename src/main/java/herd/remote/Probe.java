@@ -16,26 +16,27 @@ record Probe(String dir, String javaPath, String versionOutput, String javaKey, 
           + "; printf 'herd-java-key=%s\\n' \"$k\"; fi";
 
   /**
-   * A POSIX sh function, {@code herd_unsafe PATH}, that prints why PATH cannot be trusted, like OpenSSH's StrictModes:
-   * PATH and every directory above it must be owned by root or the login user and not writable by group or others
+   * POSIX sh functions that judge paths like OpenSSH's StrictModes. {@code herd_bad PATH} sets {@code herd_why} to why
+   * PATH itself cannot be trusted: it must be owned by root or the login user and not writable by group or others
    * (a sticky directory such as {@code /tmp} is fine, since others cannot rename what they do not own in it).
+   * {@code herd_unsafe PATH} prints why PATH or any directory above it cannot. Few processes: the walk up is
+   * parameter expansion, and a file in a directory just judged whole is judged alone with {@code herd_bad}.
    */
   private static final String UNSAFE =
-      "herd_unsafe() { herd_me=$(id -u); herd_p=$1; while :; do"
-          + " herd_s=$(stat -c '%u %a %f' \"$herd_p\") || { echo \"cannot stat $herd_p\"; return 0; }; set -- $herd_s"
-          + "; if [ \"$1\" != 0 ] && [ \"$1\" != \"$herd_me\" ]; then"
-          + " echo \"$herd_p is owned by uid $1, neither root nor $(id -un)\"; return 0; fi"
-          + "; if [ $((0x$3 & 022)) != 0 ] && [ $((0x$3 & 01000)) = 0 ]; then"
-          + " echo \"$herd_p is writable by others (mode $2)\"; return 0; fi"
-          + "; [ \"$herd_p\" = / ] && return 0; herd_p=$(dirname \"$herd_p\"); done; }";
+      "herd_me=$(id -u); herd_bad() { herd_why=; herd_s=$(stat -c '%u %a %f' \"$1\") || { herd_why=\"cannot stat $1\"; return 0; }"
+          + "; set -- \"$1\" $herd_s"
+          + "; if [ \"$2\" != 0 ] && [ \"$2\" != \"$herd_me\" ]; then herd_why=\"$1 is owned by uid $2, neither root nor $(id -un)\""
+          + "; elif [ $((0x$4 & 022)) != 0 ] && [ $((0x$4 & 01000)) = 0 ]; then herd_why=\"$1 is writable by others (mode $3)\"; fi; }"
+          + "; herd_unsafe() { herd_p=$1; while :; do herd_bad \"$herd_p\"; if [ -n \"$herd_why\" ]; then echo \"$herd_why\"; return 0; fi"
+          + "; [ \"$herd_p\" = / ] && return 0; herd_p=${herd_p%/*}; herd_p=${herd_p:-/}; done; }";
 
   /**
    * Prints {@code herd-jar=ok} when {@code $dir/NAME} is a regular file (not a link), owned by root or the login user,
-   * not writable by others, and its SHA-256 is {@code sha256}.
+   * not writable by others, and its SHA-256 is {@code sha256}; {@code $dir} is judged already.
    */
   private static String jarCheck(String name, String sha256) {
     String jar = "\"$dir\"/" + Shell.quote(name);
-    return "if [ -f " + jar + " ] && [ ! -L " + jar + " ] && [ -z \"$(herd_unsafe " + jar + ")\" ]"
+    return "if [ -f " + jar + " ] && [ ! -L " + jar + " ] && herd_bad " + jar + " && [ -z \"$herd_why\" ]"
         + " && [ \"$(sha256sum < " + jar + " 2>/dev/null | cut -c1-64)\" = " + sha256 + " ]; then echo herd-jar=ok; fi";
   }
 
@@ -58,8 +59,8 @@ record Probe(String dir, String javaPath, String versionOutput, String javaKey, 
         + "; if [ -d \"$dir\" ]; then dir=$(cd \"$dir\" && pwd -P) || exit 1"
         + "; why=$(herd_unsafe \"$dir\"); if [ -n \"$why\" ]; then printf 'herd-unsafe=%s\\n' \"$why\"; fi"
         + "; " + jarCheck(jarName, sha256)
-        + "; if [ -n \"$k\" ] && [ -f " + archive + " ] && [ ! -L " + archive + " ] && [ -z \"$(herd_unsafe " + archive
-        + ")\" ]; then echo herd-cds=ok; fi; fi"
+        + "; if [ -n \"$k\" ] && [ -f " + archive + " ] && [ ! -L " + archive + " ] && herd_bad " + archive
+        + " && [ -z \"$herd_why\" ]; then echo herd-cds=ok; fi; fi"
         + "; printf 'herd-dir=%s\\n' \"$dir\"";
   }
 

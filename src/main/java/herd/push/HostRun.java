@@ -4,6 +4,7 @@ import herd.events.PushEvent;
 import herd.hosts.HostSpec;
 import herd.peer.PeerConfig;
 import herd.peer.Report;
+import herd.remote.JavaVersions;
 import herd.remote.PeerJar;
 import herd.remote.RemoteException;
 import herd.remote.RemoteProcess;
@@ -158,6 +159,8 @@ final class HostRun implements Runnable {
       if (outcome.get() == null) {
         peer.waitFor(EXIT_WAIT);
         Integer status = peer.exitStatus();
+        RemoteException oldJava = JavaVersions.tooOld(session.javaPath(), tail);
+        if (oldJava != null) throw oldJava;
         if (sudo && tail.stream().anyMatch(HostRun::sudoWantsPassword)) {
           throw new RemoteException(RemoteException.Kind.AUTH_FAILED, "sudo needs a password for " + session.user()
               + ": allow NOPASSWD for " + session.javaPath() + ", or log in as root");

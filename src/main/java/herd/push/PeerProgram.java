@@ -13,15 +13,14 @@ final class PeerProgram {
   /**
    * JVM flags for the peer, measured on 1 GiB received over TLS: a small heap and one Netty arena each (peak
    * resident memory 118 MB instead of 157 MB); C2 compiling only really hot code (about 15% fewer CPU-seconds, much
-   * of a short run being JIT warm-up otherwise); one-line log records.
+   * of a short run being JIT warm-up otherwise); one-line log records. A java older than 17 ignores the -XX flags it
+   * does not know, so that it goes on to refuse the peer's classes in words herd recognises ({@link
+   * herd.remote.JavaVersions}).
    */
-  static final String JAVA_FLAGS = "-XX:+UseSerialGC -Xms16m -Xmx64m -XX:MaxDirectMemorySize=64m"
+  static final String JAVA_FLAGS = "-XX:+IgnoreUnrecognizedVMOptions -XX:+UseSerialGC -Xms16m -Xmx64m -XX:MaxDirectMemorySize=64m"
       + " -Dio.netty.allocator.numDirectArenas=1 -Dio.netty.allocator.numHeapArenas=1"
       + " -XX:Tier4InvocationThreshold=30000 -XX:Tier4CompileThreshold=30000"
       + " '-Djava.util.logging.SimpleFormatter.format=%4$s %5$s%6$s%n'";
-
-  /** The JVM's own class-data-sharing messages would mix with the peer's report lines; a bad archive is skipped. */
-  private static final String QUIET_CDS = " -Xlog:cds=off -Xlog:cds+dynamic=off";
 
   private PeerProgram() {}
 
@@ -41,8 +40,8 @@ final class PeerProgram {
     if (sudo) return "exec sudo -n -- " + run + tail;
     if (check || jar.archive() == null) return "exec " + run + tail;
     String archive = Shell.quote(jar.archive());
-    if (jar.archiveReady()) return "exec " + run + " -XX:SharedArchiveFile=" + archive + QUIET_CDS + tail;
-    String script = "t=" + archive + ".$$.tmp; " + run + " -XX:ArchiveClassesAtExit=\"$t\"" + QUIET_CDS + tail
+    if (jar.archiveReady()) return "exec " + run + " -XX:SharedArchiveFile=" + archive + tail;
+    String script = "t=" + archive + ".$$.tmp; " + run + " -XX:ArchiveClassesAtExit=\"$t\"" + tail
         + "; s=$?; if [ $s = 0 ] && " + Shell.quote(java) + " -XX:SharedArchiveFile=\"$t\" -Xshare:on -cp "
         + Shell.quote(jar.path()) + " -version >/dev/null 2>&1; then mv -f \"$t\" " + archive + "; fi"
         + "; rm -f \"$t\"; exit $s";

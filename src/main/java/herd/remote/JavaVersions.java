@@ -4,25 +4,32 @@ import java.util.OptionalInt;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Reads the major version out of {@code java -version} output: {@code 1.8.0_392} is 8, {@code 17.0.15} is 17. */
-final class JavaVersions {
-  private static final Pattern QUOTED = Pattern.compile("version \"([^\"]*)\"");
-  private static final Pattern LEGACY = Pattern.compile("1\\.(\\d{1,4})(\\D.*)?");
-  private static final Pattern MODERN = Pattern.compile("(\\d{1,4})(\\D.*)?");
+/**
+ * Tells a java too old for the peer program by how it refuses the peer's classes: herd starts the peer without asking
+ * the version first (one JVM per host, not two), and a JVM older than 17 fails to load class files of version 61 with
+ * an {@code UnsupportedClassVersionError} naming the newest version it knows (52 for Java 8, 55 for 11).
+ */
+public final class JavaVersions {
+  public static final int MIN_JAVA = 17;
+  private static final Pattern REFUSAL = Pattern.compile("only recognizes class file versions up to (\\d{2,3})\\.0");
 
   private JavaVersions() {}
 
-  static OptionalInt major(String versionOutput) {
-    Matcher quoted = QUOTED.matcher(versionOutput);
-    if (!quoted.find()) {
-      return OptionalInt.empty();
+  /** The major version of the java whose refusal {@code line} is, if it is one. */
+  static OptionalInt refusing(String line) {
+    Matcher m = REFUSAL.matcher(line);
+    return m.find() ? OptionalInt.of(Integer.parseInt(m.group(1)) - 44) : OptionalInt.empty();
+  }
+
+  /** OLD_JAVA if {@code output}, what {@code javaPath} printed running the peer, has such a refusal; else null. */
+  public static RemoteException tooOld(String javaPath, Iterable<String> output) {
+    for (String line : output) {
+      OptionalInt major = refusing(line);
+      if (major.isPresent()) {
+        return new RemoteException(RemoteException.Kind.OLD_JAVA,
+            "java " + major.getAsInt() + " found (" + javaPath + "), " + MIN_JAVA + " or newer needed");
+      }
     }
-    String version = quoted.group(1);
-    Matcher legacy = LEGACY.matcher(version);
-    if (legacy.matches()) {
-      return OptionalInt.of(Integer.parseInt(legacy.group(1)));
-    }
-    Matcher modern = MODERN.matcher(version);
-    return modern.matches() ? OptionalInt.of(Integer.parseInt(modern.group(1))) : OptionalInt.empty();
+    return null;
   }
 }

@@ -1,19 +1,18 @@
 package herd.remote;
 
 /**
- * What one round trip learns about a host: which java a login shell finds, what it says its version is, and a key
- * naming that java (12 hex digits of SHA-256 of its path and version, null without sha256sum); and optionally the
+ * What one round trip learns about a host: which java a login shell finds (its version is not asked: see {@link
+ * JavaVersions}), and a key naming that java (12 hex digits of SHA-256 of its physical path and of the size and time
+ * of it and of its JDK's {@code lib/modules}, so an update makes a new key; null without sha256sum); and optionally the
  * peer program's cache: its absolute physical directory, why that directory is unsafe (null if it is safe or does not
  * exist yet), whether the jar cached there is the one herd would upload, and whether a class-data archive of the jar
  * for this java is there ({@link PeerJar#archive()}). Lines are tagged, so whatever a login profile prints is ignored.
  */
-record Probe(String dir, String javaPath, String versionOutput, String javaKey, String unsafe, boolean jarVerified,
-    boolean archiveReady) {
+record Probe(String dir, String javaPath, String javaKey, String unsafe, boolean jarVerified, boolean archiveReady) {
   private static final String JAVA =
-      "if j=$(command -v java); then printf 'herd-java=%s\\n' \"$j\"; v=$(\"$j\" -version 2>&1)"
-          + "; printf '%s\\n' \"$v\" | sed 's/^/herd-version=/'"
-          + "; k=$(printf '%s\\n%s\\n' \"$j\" \"$v\" | sha256sum 2>/dev/null | cut -c1-12)"
-          + "; printf 'herd-java-key=%s\\n' \"$k\"; fi";
+      "if j=$(command -v java); then printf 'herd-java=%s\\n' \"$j\"; r=$(readlink -f \"$j\")"
+          + "; k=$({ printf '%s\\n' \"$r\"; stat -L -c '%s %Y' \"$r\" \"${r%/bin/*}/lib/modules\"; } 2>/dev/null"
+          + " | sha256sum 2>/dev/null | cut -c1-12); printf 'herd-java-key=%s\\n' \"$k\"; fi";
 
   /**
    * POSIX sh functions that judge paths like OpenSSH's StrictModes. {@code herd_bad PATH} sets {@code herd_why} to why
@@ -91,7 +90,6 @@ record Probe(String dir, String javaPath, String versionOutput, String javaKey, 
   static Probe parse(String output) {
     String dir = null;
     String javaPath = null;
-    StringBuilder version = new StringBuilder();
     String javaKey = null;
     String unsafe = null;
     boolean jarVerified = false;
@@ -101,8 +99,6 @@ record Probe(String dir, String javaPath, String versionOutput, String javaKey, 
         dir = value(line);
       } else if (line.startsWith("herd-java=")) {
         javaPath = value(line);
-      } else if (line.startsWith("herd-version=")) {
-        version.append(value(line)).append('\n');
       } else if (line.startsWith("herd-unsafe=")) {
         unsafe = value(line);
       } else if (line.equals("herd-jar=ok")) {
@@ -113,7 +109,7 @@ record Probe(String dir, String javaPath, String versionOutput, String javaKey, 
         archiveReady = true;
       }
     }
-    return new Probe(dir, javaPath, version.toString(), javaKey, unsafe, jarVerified, archiveReady && javaKey != null);
+    return new Probe(dir, javaPath, javaKey, unsafe, jarVerified, archiveReady && javaKey != null);
   }
 
   private static String value(String line) {

@@ -11,7 +11,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
-import java.util.OptionalInt;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -31,14 +30,13 @@ import org.slf4j.LoggerFactory;
  * against the known_hosts files (hosts on a port other than 22 are looked up as {@code [host]:port}); authentication
  * is by public key only, from ssh-agent or identity files.
  *
- * <p>Commands run through the remote user's shell, as with {@code ssh host command}. The java checks run under a
+ * <p>Commands run through the remote user's shell, as with {@code ssh host command}. java is looked for by a
  * login shell ({@code sh -l}), so a java put on the PATH by {@code /etc/profile} or {@code ~/.profile} is found; start
  * the peer with {@link #javaPath()} to run that same java. Use one thread per session for these calls; a {@link
  * RemoteProcess}'s streams may be used from other threads.
  */
 public final class RemoteSession implements RemoteHost {
   private static final Logger log = LoggerFactory.getLogger(RemoteSession.class);
-  private static final int MIN_JAVA = 17;
   private static final long CLOSE_WAIT_SECONDS = 30;
   /** Where reverse forwards listen on the host: its loopback only, so only the host itself can use them. */
   private static final String FORWARD_ADDRESS = "127.0.0.1";
@@ -250,20 +248,15 @@ public final class RemoteSession implements RemoteHost {
   }
 
   /**
-   * The major version of the java a login shell finds on the host. Fails with NO_JAVA if there is none (or it says no
-   * version), OLD_JAVA if it is older than 17.
+   * The absolute path of the java a login shell finds on the host (asking the host if {@link #ensureJar} has not);
+   * fails with NO_JAVA if there is none. Its version is told by running the peer ({@link JavaVersions}).
    */
-  public synchronized int javaVersion() throws RemoteException {
+  @Override
+  public synchronized String javaPath() throws RemoteException {
     if (javaProbe == null) {
       javaProbe = Probe.parse(run("sh -lc " + Shell.quote(Probe.javaScript()), "checking java"));
     }
-    return checkJava(javaProbe);
-  }
-
-  /** The absolute path of the java that {@link #javaVersion()} checks (checking it first if not yet done). */
-  @Override
-  public synchronized String javaPath() throws RemoteException {
-    javaVersion();
+    checkJava(javaProbe);
     return javaProbe.javaPath();
   }
 
@@ -273,8 +266,8 @@ public final class RemoteSession implements RemoteHost {
    * if its SHA-256 checks out on the host; otherwise (missing, damaged, or replaced) it is uploaded to a temporary name,
    * checked, and moved into place, so concurrent runs never see a partial jar. The cache directory, created owner-only
    * if missing, must be one that no other user can write (as OpenSSH's StrictModes asks of {@code ~/.ssh}): else the
-   * host fails with UNSAFE and nothing is uploaded or run. The same round trip checks java, failing as {@link
-   * #javaVersion()} does before any upload. The returned path has no symbolic links.
+   * host fails with UNSAFE and nothing is uploaded or run. The same round trip finds java, failing as {@link
+   * #javaPath()} does before any upload, and the jar's class-data archive for it. The returned path has no symbolic links.
    */
   @Override
   public synchronized PeerJar ensureJar(byte[] jar, String remoteDir) throws RemoteException {
@@ -305,22 +298,10 @@ public final class RemoteSession implements RemoteHost {
     }
   }
 
-  private static int checkJava(Probe probe) throws RemoteException {
+  private static void checkJava(Probe probe) throws RemoteException {
     if (probe.javaPath() == null) {
       throw new RemoteException(RemoteException.Kind.NO_JAVA, "java not found");
     }
-    OptionalInt major = JavaVersions.major(probe.versionOutput());
-    if (major.isEmpty()) {
-      String said = probe.versionOutput().lines().findFirst().orElse("nothing");
-      throw new RemoteException(
-          RemoteException.Kind.NO_JAVA, "cannot tell the version of " + probe.javaPath() + ", which said: " + said);
-    }
-    if (major.getAsInt() < MIN_JAVA) {
-      throw new RemoteException(
-          RemoteException.Kind.OLD_JAVA,
-          "java " + major.getAsInt() + " found (" + probe.javaPath() + "), " + MIN_JAVA + " or newer needed");
-    }
-    return major.getAsInt();
   }
 
   private Probe upload(byte[] jar, String dir, String name, String sha256) throws RemoteException {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -145,15 +146,24 @@ class FaultsLabIT {
 
   @Test
   void aHostWithAnOldJavaOrNoneFailsWithWhatWasFound() throws Exception {
-    lab.ssh(host(3), "printf '#!/bin/sh\\necho \"openjdk version \\\\\"11.0.2\\\\\" 2019-01-15\" >&2\\n' > /tmp/java11"
-        + " && chmod +x /tmp/java11 && mount --bind /tmp/java11 \"$(readlink -f /usr/bin/java)\"");
+    // Host 3's java refuses the peer's classes in Java 11's words (no JDK older than 17 is packaged for this machine):
+    // herd runs it as the peer, with no version check first, and reads the refusal.
+    Path java11 = Lab.DIR.resolve("h4/tmp/java11");
+    Files.writeString(java11, "#!/bin/sh\necho 'Error: LinkageError occurred while loading main class herd.peer.PeerMain'\n"
+        + "echo '\tjava.lang.UnsupportedClassVersionError: herd/peer/PeerMain has been compiled by a more recent version of"
+        + " the Java Runtime (class file version 61.0), this version of the Java Runtime only recognizes class file versions"
+        + " up to 55.0'\nexit 1\n");
+    Files.setPosixFilePermissions(java11, PosixFilePermissions.fromString("rwxr-xr-x"));
+    lab.ssh(host(3), "mount --bind /tmp/java11 \"$(readlink -f /usr/bin/java)\"");
     lab.ssh(host(4), "mount -t tmpfs tmpfs /usr/lib/jvm");
     try {
       seedOld("/srv/java/app.bin");
-      HerdProcess.Result r = HerdProcess.run(null, args("/srv/java/app.bin"));
+      HerdProcess.Result r = HerdProcess.run(null, args("/srv/java/app.bin", "--json"));
       assertEquals(1, r.status(), r.stderr());
-      assertTrue(r.stderr().contains("  " + host(3) + ": java 11 found"), r.stderr());
+      assertTrue(r.stderr().contains("  " + host(3) + ": java 11 found (/usr/bin/java), 17 or newer needed"), r.stderr());
       assertTrue(r.stderr().contains("  " + host(4) + ": java not found"), r.stderr());
+      assertTrue(r.stdout().contains("\"event\":\"host_failed\",\"host\":\"" + host(3) + "\",\"kind\":\"old_java\""), r.stdout());
+      assertTrue(r.stdout().contains("\"event\":\"host_failed\",\"host\":\"" + host(4) + "\",\"kind\":\"no_java\""), r.stdout());
       assertNewOrOld("/srv/java/app.bin", List.of(host(3), host(4)));
     } finally {
       lab.ssh(host(3), "umount \"$(readlink -f /usr/bin/java)\"");

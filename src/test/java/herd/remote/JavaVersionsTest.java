@@ -1,26 +1,34 @@
 package herd.remote;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
+import java.util.List;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 
 final class JavaVersionsTest {
+  /** What Java 8 and Java 11 print running a jar built for 17 (their own words). */
+  static final String JAVA_8 = "Exception in thread \"main\" java.lang.UnsupportedClassVersionError: herd/peer/PeerMain has been"
+      + " compiled by a more recent version of the Java Runtime (class file version 61.0), this version of the Java Runtime"
+      + " only recognizes class file versions up to 52.0";
+  static final String JAVA_11 = "\tjava.lang.UnsupportedClassVersionError: herd/peer/PeerMain has been compiled by a more"
+      + " recent version of the Java Runtime (class file version 61.0), this version of the Java Runtime only recognizes"
+      + " class file versions up to 55.0";
+
   @Test
-  void readsMajorVersion() {
-    assertEquals(OptionalInt.of(8), JavaVersions.major("java version \"1.8.0_392\"\nJava(TM) SE Runtime Environment"));
-    assertEquals(OptionalInt.of(17), JavaVersions.major("openjdk version \"17.0.15\" 2025-04-15"));
-    assertEquals(OptionalInt.of(21), JavaVersions.major("openjdk version \"21\" 2023-09-19"));
-    assertEquals(OptionalInt.of(25), JavaVersions.major("openjdk version \"25-ea\" 2025-09-16"));
-    assertEquals(
-        OptionalInt.of(11),
-        JavaVersions.major("Picked up JAVA_TOOL_OPTIONS: -Xmx1g\nopenjdk version \"11.0.2\" 2019-01-15"));
+  void readsTheVersionOutOfTheRefusal() {
+    assertEquals(OptionalInt.of(8), JavaVersions.refusing(JAVA_8));
+    assertEquals(OptionalInt.of(11), JavaVersions.refusing(JAVA_11));
+    assertEquals(OptionalInt.empty(), JavaVersions.refusing("Error: Unable to access jarfile /x.jar"));
   }
 
   @Test
-  void noVersionInGarbage() {
-    assertEquals(OptionalInt.empty(), JavaVersions.major("sh: 1: java: not found"));
-    assertEquals(OptionalInt.empty(), JavaVersions.major("openjdk version \"x\""));
-    assertEquals(OptionalInt.empty(), JavaVersions.major("openjdk version \"99999999999\""));
+  void anOldJavaFailsItsHostAsOldJava() {
+    RemoteException e = JavaVersions.tooOld("/opt/jdk11/bin/java",
+        List.of("Error: LinkageError occurred while loading main class herd.peer.PeerMain", JAVA_11));
+    assertEquals(RemoteException.Kind.OLD_JAVA, e.kind());
+    assertEquals("java 11 found (/opt/jdk11/bin/java), 17 or newer needed", e.getMessage());
+    assertNull(JavaVersions.tooOld("/usr/bin/java", List.of("peer program exited", "killed")));
   }
 }

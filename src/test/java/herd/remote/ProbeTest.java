@@ -7,18 +7,16 @@ import org.junit.jupiter.api.Test;
 final class ProbeTest {
   @Test
   void readsTaggedLinesIgnoringProfileNoise() {
-    String output = "Welcome to the box!\nherd-java=/usr/bin/java\nherd-version=openjdk version \"21\" 2023-09-19\n"
-        + "herd-version=OpenJDK Runtime Environment\nherd-java-key=0123456789ab\nherd-dir=/home/u/.cache/herd\nherd-jar=ok\n"
+    String output = "Welcome to the box!\nherd-java=/usr/bin/java\nherd-java-key=0123456789ab\nherd-dir=/home/u/.cache/herd\nherd-jar=ok\n"
         + "herd-cds=ok\n";
     assertEquals(
-        new Probe("/home/u/.cache/herd", "/usr/bin/java",
-            "openjdk version \"21\" 2023-09-19\nOpenJDK Runtime Environment\n", "0123456789ab", null, true, true),
+        new Probe("/home/u/.cache/herd", "/usr/bin/java", "0123456789ab", null, true, true),
         Probe.parse(output));
   }
 
   @Test
   void absentJavaAndJarAndAnUnsafeDirectory() {
-    assertEquals(new Probe("/x", null, "", null, "/x is writable by others (mode 777)", false, false),
+    assertEquals(new Probe("/x", null, null, "/x is writable by others (mode 777)", false, false),
         Probe.parse("herd-dir=/x\nherd-unsafe=/x is writable by others (mode 777)\nherd-java-key=\nherd-cds=ok\n"));
   }
 }

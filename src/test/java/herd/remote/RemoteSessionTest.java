@@ -169,9 +169,8 @@ final class RemoteSessionTest {
   }
 
   @Test
-  void findsJava17OrNewer() throws Exception {
+  void findsJavaByItsAbsolutePath() throws Exception {
     try (RemoteSession session = RemoteSession.connect(sshd.host(), sshd.options())) {
-      assertTrue(session.javaVersion() >= 17);
       assertTrue(session.javaPath().startsWith("/"), session.javaPath());
     }
   }

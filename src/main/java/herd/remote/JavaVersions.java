@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
  * an {@code UnsupportedClassVersionError} naming the newest version it knows (52 for Java 8, 55 for 11).
  */
 public final class JavaVersions {
-  public static final int MIN_JAVA = 17;
+  private static final int MIN_JAVA = 17;
   private static final Pattern REFUSAL = Pattern.compile("only recognizes class file versions up to (\\d{2,3})\\.0");
 
   private JavaVersions() {}

@@ -51,7 +51,7 @@ record Probe(String dir, String javaPath, String javaKey, String unsafe, boolean
    * other user may write.
    */
   static String jarScript(String remoteDir, String jarName, String sha256) {
-    String archive = "\"$dir\"/" + Shell.quote(jarName.replaceFirst("\\.jar$", "")) + "-\"$k\".jsa";
+    String archive = "\"$dir\"/" + Shell.quote(stem(jarName)) + "-\"$k\".jsa";
     return JAVA + "; " + UNSAFE
         + "; dir=" + Shell.dirExpression(remoteDir)
         + "; case $dir in /*) ;; *) dir=\"$PWD/$dir\";; esac"
@@ -65,7 +65,11 @@ record Probe(String dir, String javaPath, String javaKey, String unsafe, boolean
 
   /** The class-data archive of jar {@code jarName} for the java of key {@code javaKey}, beside the jar. */
   static String archiveName(String jarName, String javaKey) {
-    return jarName.replaceFirst("\\.jar$", "") + "-" + javaKey + ".jsa";
+    return stem(jarName) + "-" + javaKey + ".jsa";
+  }
+
+  private static String stem(String jarName) {
+    return jarName.replaceFirst("\\.jar$", "");
   }
 
   /**

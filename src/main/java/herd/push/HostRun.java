@@ -116,6 +116,7 @@ final class HostRun implements Runnable {
       String line;
       long present = 0;
       boolean firstPiece = false;
+      RemoteException oldJava = null;
       while ((line = lines.readLine()) != null) {
         int space = line.indexOf(' ');
         String kind = space < 0 ? line : line.substring(0, space);
@@ -151,6 +152,8 @@ final class HostRun implements Runnable {
         } else if (kind.equals(Report.FAIL)) {
           throw new RemoteException(RemoteException.Kind.COMMAND_FAILED, value);
         } else {
+          // Java 8 follows its refusal with a stack trace longer than the tail
+          if (oldJava == null) oldJava = JavaVersions.tooOld(session.javaPath(), line);
           log.debug("{}: {}", host, line);
           tail.addLast(line);
           if (tail.size() > TAIL_LINES) tail.removeFirst();
@@ -159,7 +162,6 @@ final class HostRun implements Runnable {
       if (outcome.get() == null) {
         peer.waitFor(EXIT_WAIT);
         Integer status = peer.exitStatus();
-        RemoteException oldJava = JavaVersions.tooOld(session.javaPath(), tail);
         if (oldJava != null) throw oldJava;
         if (sudo && tail.stream().anyMatch(HostRun::sudoWantsPassword)) {
           throw new RemoteException(RemoteException.Kind.AUTH_FAILED, "sudo needs a password for " + session.user()

@@ -41,8 +41,8 @@ final class PeerProgram {
     if (check || jar.archive() == null) return "exec " + run + tail;
     String archive = Shell.quote(jar.archive());
     if (jar.archiveReady()) return "exec " + run + " -XX:SharedArchiveFile=" + archive + tail;
-    String script = "t=" + archive + ".$$.tmp; " + run + " -XX:ArchiveClassesAtExit=\"$t\"" + tail
-        + "; s=$?; if [ $s = 0 ] && " + Shell.quote(java) + " -XX:SharedArchiveFile=\"$t\" -Xshare:on -cp "
+    String script = "umask 077; t=" + archive + ".$$.tmp; " + run + " -XX:ArchiveClassesAtExit=\"$t\"" + tail
+        + "; s=$?; if [ $s = 0 ] && " + run + " -XX:SharedArchiveFile=\"$t\" -Xshare:on -cp "
         + Shell.quote(jar.path()) + " -version >/dev/null 2>&1; then mv -f \"$t\" " + archive + "; fi"
         + "; rm -f \"$t\"; exit $s";
     return "exec sh -c " + Shell.quote(script);

@@ -21,15 +21,10 @@ public final class JavaVersions {
     return m.find() ? OptionalInt.of(Integer.parseInt(m.group(1)) - 44) : OptionalInt.empty();
   }
 
-  /** OLD_JAVA if {@code output}, what {@code javaPath} printed running the peer, has such a refusal; else null. */
-  public static RemoteException tooOld(String javaPath, Iterable<String> output) {
-    for (String line : output) {
-      OptionalInt major = refusing(line);
-      if (major.isPresent()) {
-        return new RemoteException(RemoteException.Kind.OLD_JAVA,
-            "java " + major.getAsInt() + " found (" + javaPath + "), " + MIN_JAVA + " or newer needed");
-      }
-    }
-    return null;
+  /** OLD_JAVA if {@code line}, printed by {@code javaPath} running the peer, is such a refusal; else null. */
+  public static RemoteException tooOld(String javaPath, String line) {
+    OptionalInt major = refusing(line);
+    return major.isEmpty() ? null : new RemoteException(RemoteException.Kind.OLD_JAVA,
+        "java " + major.getAsInt() + " found (" + javaPath + "), " + MIN_JAVA + " or newer needed");
   }
 }

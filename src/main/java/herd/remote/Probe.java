@@ -15,18 +15,21 @@ record Probe(String dir, String javaPath, String javaKey, String unsafe, boolean
           + " | sha256sum 2>/dev/null | cut -c1-12); printf 'herd-java-key=%s\\n' \"$k\"; fi";
 
   /**
-   * POSIX sh functions that judge paths like OpenSSH's StrictModes. {@code herd_bad PATH} sets {@code herd_why} to why
-   * PATH itself cannot be trusted: it must be owned by root or the login user and not writable by group or others
-   * (a sticky directory such as {@code /tmp} is fine, since others cannot rename what they do not own in it).
-   * {@code herd_unsafe PATH} prints why PATH or any directory above it cannot. Few processes: the walk up is
-   * parameter expansion, and a file in a directory just judged whole is judged alone with {@code herd_bad}.
+   * POSIX sh functions that judge paths like OpenSSH's StrictModes. {@code herd_bad PATH [strict]} sets {@code
+   * herd_why} to why PATH itself cannot be trusted: it must be owned by root or the login user and not writable by
+   * group or others. A sticky directory such as {@code /tmp} is fine above the cache, since others cannot rename what
+   * they do not own in it, but not as the cache itself ({@code strict}), where others could make the names herd's
+   * files will take. {@code herd_unsafe PATH} prints why the directory PATH or any directory above it cannot be. Few
+   * processes: the walk up is parameter expansion, and a file in a directory just judged whole is judged alone.
    */
   private static final String UNSAFE =
       "herd_me=$(id -u); herd_bad() { herd_why=; herd_s=$(stat -c '%u %a %f' \"$1\") || { herd_why=\"cannot stat $1\"; return 0; }"
-          + "; set -- \"$1\" $herd_s"
+          + "; set -- \"$1\" $herd_s \"${2:-}\""
           + "; if [ \"$2\" != 0 ] && [ \"$2\" != \"$herd_me\" ]; then herd_why=\"$1 is owned by uid $2, neither root nor $(id -un)\""
-          + "; elif [ $((0x$4 & 022)) != 0 ] && [ $((0x$4 & 01000)) = 0 ]; then herd_why=\"$1 is writable by others (mode $3)\"; fi; }"
-          + "; herd_unsafe() { herd_p=$1; while :; do herd_bad \"$herd_p\"; if [ -n \"$herd_why\" ]; then echo \"$herd_why\"; return 0; fi"
+          + "; elif [ $((0x$4 & 022)) != 0 ] && { [ -n \"$5\" ] || [ $((0x$4 & 01000)) = 0 ] || [ $((0x$4 & 0170000)) != 16384 ]; }"
+          + "; then herd_why=\"$1 is writable by others (mode $3)\"; fi; }"
+          + "; herd_unsafe() { herd_p=$1; herd_strict=strict; while :; do herd_bad \"$herd_p\" $herd_strict; herd_strict="
+          + "; if [ -n \"$herd_why\" ]; then echo \"$herd_why\"; return 0; fi"
           + "; [ \"$herd_p\" = / ] && return 0; herd_p=${herd_p%/*}; herd_p=${herd_p:-/}; done; }";
 
   /**

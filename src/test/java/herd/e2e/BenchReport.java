@@ -14,8 +14,10 @@ import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.stream.Collectors;
@@ -62,7 +64,7 @@ public final class BenchReport {
     List<Run> runs = new ArrayList<>();
     for (String name : Arrays.asList(args).subList(6, args.length)) runs.add(read(logs, name, c.hosts()));
     Path plot = out.resolve(c.name() + ".png");
-    CompletionPlot.write(plot, title(c), runs, tmin(runs, c.hosts()));
+    CompletionPlot.write(plot, title(c), c.hosts(), runs, tmin(runs));
     String table = table(c, runs, logs, plot);
     // UTF-8 whatever the locale (the script runs with LC_ALL=C): the table has ×, · and —
     PrintStream stdout = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
@@ -89,14 +91,14 @@ public final class BenchReport {
     Path events = logs.resolve(name + ".jsonl");
     if (Files.exists(events)) {
       ObjectMapper json = new ObjectMapper();
-      List<Double> firsts = new ArrayList<>();
+      Map<String, Double> firsts = new HashMap<>(); // a host's first attempt's, should it retry
       for (String line : Files.readAllLines(events)) {
         if (line.isBlank()) continue;
         JsonNode e = json.readTree(line);
         double at = (micros(Instant.parse(e.get("time").asText())) - start) / 1e6;
         switch (e.get("event").asText()) {
           case "run_started" -> pieces = e.get("pieces").asInt();
-          case "first_piece" -> firsts.add(at);
+          case "first_piece" -> firsts.putIfAbsent(e.get("host").asText(), at);
           case "host_done" -> seconds.add(at);
           case "run_finished" -> {
             for (JsonNode f : e.get("failures")) notes.add(f.get("host").asText() + ": " + f.get("kind").asText());
@@ -104,7 +106,7 @@ public final class BenchReport {
           default -> {}
         }
       }
-      if (firsts.size() == hosts) firstPiece = firsts.stream().max(Double::compare).orElseThrow();
+      if (firsts.size() == hosts) firstPiece = firsts.values().stream().max(Double::compare).orElseThrow();
     } else {
       for (String line : Files.readAllLines(logs.resolve(name + ".done"))) {
         if (!line.isBlank()) seconds.add((Long.parseLong(line.strip()) - start) / 1e6);
@@ -125,15 +127,15 @@ public final class BenchReport {
 
   /**
    * T_min in microseconds, {@code max(F/u_s, F/d_min, N·F/(u_s + N·u))} with {@code u_s = u = d_min} measured by
-   * scp to one host; null without that run.
+   * scp to one host: with those equal it is F/u, scp-to-one's own time. Null without that run.
    */
-  static Double tmin(List<Run> runs, int hosts) {
-    return find(runs, "scp-to-one").map(r -> Math.max(r.wallMicros(), hosts * (double) r.wallMicros() / (1 + hosts)))
-        .orElse(null);
+  static Double tmin(List<Run> runs) {
+    return find(runs, "scp-to-one").map(r -> (double) r.wallMicros()).orElse(null);
   }
 
+  /** The run of contender {@code name}, if it went well: a baseline to compare with. */
   private static Optional<Run> find(List<Run> runs, String name) {
-    return runs.stream().filter(r -> r.name().equals(name) && r.wallMicros() > 0).findFirst();
+    return runs.stream().filter(r -> r.name().equals(name) && r.wallMicros() > 0 && r.note().isEmpty()).findFirst();
   }
 
   static String title(Case c) {
@@ -143,7 +145,7 @@ public final class BenchReport {
   /** The case's markdown: heading, T_min, one row per contender, traffic, start-up, piece sizes, plot and logs. */
   static String table(Case c, List<Run> runs, Path logs, Path plot) {
     StringBuilder md = new StringBuilder("### " + title(c) + "\n\n");
-    Double tmin = tmin(runs, c.hosts());
+    Double tmin = tmin(runs);
     Double aria2c = find(runs, "aria2c").map(r -> (double) r.wallMicros()).orElse(null);
     find(runs, "scp-to-one").ifPresent(one -> {
       double mbs = c.bytes() / (double) one.wallMicros();
@@ -191,7 +193,7 @@ public final class BenchReport {
 
   /** The case's rows of bench.csv. */
   static String csv(Case c, List<Run> runs) {
-    Double tmin = tmin(runs, c.hosts());
+    Double tmin = tmin(runs);
     return runs.stream().map(r -> {
       List<String> spread = r.hostSeconds().isEmpty() ? List.of("", "", "") : Arrays.asList(spread(r.hostSeconds()).split(" / "));
       return String.join(",", c.name(), r.name(), String.valueOf(c.hosts()), String.valueOf(c.mib()),
@@ -208,11 +210,10 @@ public final class BenchReport {
     return fmt("%.2f / %.2f / %.2f", sorted.get(0), median, sorted.get(n - 1));
   }
 
-  /** MB/s (10^6 bytes) into all hosts together; scp-to-one's into its one host. */
+  /** MB/s (10^6 bytes) into the hosts that were done, together. */
   private static String throughput(Case c, Run r) {
     if (r.wallMicros() <= 0) return "";
-    long bytes = r.name().equals("scp-to-one") ? c.bytes() : c.hosts() * c.bytes();
-    return fmt("%.2f", bytes / (double) r.wallMicros());
+    return fmt("%.2f", r.hostSeconds().size() * c.bytes() / (double) r.wallMicros());
   }
 
   private static String ratio(Run r, Double base) {

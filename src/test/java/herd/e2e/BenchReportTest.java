@@ -41,8 +41,8 @@ class BenchReportTest {
         "{\"time\":\"" + at(herdStart, 12.3) + "\",\"event\":\"run_finished\",\"dest\":\"/srv/bench/f\",\"hosts\":2,\"done\":2,\"failed\":0,\"failures\":[],\"sent\":1,\"seconds\":11.9}",
         ""));
     long ariaStart = START + 120_000_000;
-    run("aria2c", ariaStart, 25_000_000, "cpu_s=1.0\nrss_mb=20\npiece_kib=256\nnote=timed out after 25 s\n");
-    Files.writeString(dir.resolve("aria2c.done"), (ariaStart + 20_000_000) + "\n"); // one host of two
+    run("aria2c", ariaStart, 25_000_000, "cpu_s=1.0\nrss_mb=20\npiece_kib=256\n");
+    Files.writeString(dir.resolve("aria2c.done"), (ariaStart + 20_000_000) + "\n" + (ariaStart + 25_000_000) + "\n");
 
     BenchReport.Case c = new BenchReport.Case("shaped-small", 2, 64, "100mbit");
     List<BenchReport.Run> runs = List.of(BenchReport.read(dir, "scp-to-one", 2), BenchReport.read(dir, "herd", 2),
@@ -53,7 +53,7 @@ class BenchReportTest {
     assertTrue(table.startsWith("### shaped-small: 2 hosts, 64 MiB, 100mbit\n\nT_min = max(F/u_s, F/d_min, N·F/(u_s + N·u)) = 10.00 s,"), table);
     assertTrue(table.contains("u_s = u = d_min = 6.7 MB/s (54 Mbit/s) from scp-to-one"), table);
     assertTrue(table.contains("| herd | 12.50 | 1.25 | 0.50 | 11.00 / 11.50 / 12.00 | 3.5 | 80 |\n"), table);
-    assertTrue(table.contains("| aria2c (timed out after 25 s, 1 of 2 hosts done) | 25.00 | 2.50 | 1.00 | 20.00 / 20.00 / 20.00 | 1.0 | 20 |\n"), table);
+    assertTrue(table.contains("| aria2c | 25.00 | 2.50 | 1.00 | 20.00 / 22.50 / 25.00 | 1.0 | 20 |\n"), table);
     assertTrue(table.contains("| scp-to-one | 10.00 | 1.00 | 0.40 | 10.00 / 10.00 / 10.00 | — | — |\n"), table);
     assertTrue(table.contains("herd: from start-up to the first piece at every host: 2.25 s."), table);
     assertTrue(table.contains("aria2c piece size: 256 KiB; herd: 128 pieces."), table);
@@ -62,16 +62,29 @@ class BenchReportTest {
     assertEquals(String.join("\n",
         "shaped-small,scp-to-one,2,64,10.00,1.00,10.00,10.00,10.00,,,6.71",
         "shaped-small,herd,2,64,12.50,1.25,11.00,11.50,12.00,3.5,80,10.74",
-        "shaped-small,aria2c,2,64,25.00,2.50,20.00,20.00,20.00,1.0,20,5.37", ""), BenchReport.csv(c, runs));
+        "shaped-small,aria2c,2,64,25.00,2.50,20.00,22.50,25.00,1.0,20,5.37", ""), BenchReport.csv(c, runs));
 
-    CompletionPlot.write(png, BenchReport.title(c), runs, BenchReport.tmin(runs, 2));
+    CompletionPlot.write(png, BenchReport.title(c), 2, runs, BenchReport.tmin(runs));
     BufferedImage image = ImageIO.read(png.toFile());
     assertEquals(CompletionPlot.WIDTH, image.getWidth());
     assertEquals(CompletionPlot.HEIGHT, image.getHeight());
     for (int i = 0; i < runs.size(); i++) {
-      assertTrue(pixels(image, CompletionPlot.COLOURS.get(i).getRGB()) > 100, runs.get(i).name() + "'s line is drawn");
+      assertTrue(pixels(image, CompletionPlot.colour(runs.get(i).name(), i).getRGB()) > 100, runs.get(i).name() + "'s line is drawn");
     }
     assertTrue(pixels(image, 0xff000000) > 200, "axes and text are drawn");
+  }
+
+  @Test
+  void aFailedRunIsNoBaselineAndCountsOnlyItsDoneHosts() throws Exception {
+    run("aria2c", START, 25_000_000, "note=timed out after 25 s\n");
+    Files.writeString(dir.resolve("aria2c.done"), (START + 20_000_000) + "\n");
+    run("herd", START, 12_500_000, "");
+    Files.writeString(dir.resolve("herd.jsonl"), "");
+    BenchReport.Case c = new BenchReport.Case("unshaped", 2, 64, "");
+    List<BenchReport.Run> runs = List.of(BenchReport.read(dir, "aria2c", 2), BenchReport.read(dir, "herd", 2));
+    String table = BenchReport.table(c, runs, dir, dir.resolve("unshaped.png"));
+    assertTrue(table.contains("| aria2c (timed out after 25 s, 1 of 2 hosts done) | 25.00 | — | — | 20.00 / 20.00 / 20.00 | — | — | 2.68 |"), table);
+    assertTrue(table.contains("| herd (0 of 2 hosts done) | 12.50 | — | — | — | — | — | 0.00 |"), table);
   }
 
   @Test

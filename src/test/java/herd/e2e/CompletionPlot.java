@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import javax.imageio.ImageIO;
 
 /**
@@ -20,9 +21,10 @@ import javax.imageio.ImageIO;
 final class CompletionPlot {
   static final int WIDTH = 900;
   static final int HEIGHT = 500;
-  /** The contenders' colours, in the order they ran (scp-to-one, herd, herd-notls, scp, aria2c by default). */
-  static final List<Color> COLOURS = List.of(new Color(0x7f7f7f), new Color(0x1f77b4), new Color(0x17becf),
-      new Color(0xd62728), new Color(0xff7f0e), new Color(0x2ca02c), new Color(0x9467bd));
+  /** Each contender's colour, the same in every plot; others (herd-first, herd-rerun) take the spare ones. */
+  private static final Map<String, Color> COLOURS = Map.of("scp-to-one", new Color(0x7f7f7f), "herd", new Color(0x1f77b4),
+      "herd-notls", new Color(0x17becf), "scp", new Color(0xd62728), "aria2c", new Color(0xff7f0e));
+  private static final List<Color> SPARE = List.of(new Color(0x2ca02c), new Color(0x9467bd), new Color(0x8c564b));
   private static final int LEFT = 60;
   private static final int RIGHT = 190;
   private static final int TOP = 40;
@@ -30,10 +32,9 @@ final class CompletionPlot {
 
   private CompletionPlot() {}
 
-  /** Draws {@code runs}' completion times into {@code png}; {@code tminMicros} may be null. */
-  static void write(Path png, String title, List<BenchReport.Run> runs, Double tminMicros) throws IOException {
+  /** Draws {@code runs}' completion times on {@code hosts} hosts into {@code png}; {@code tminMicros} may be null. */
+  static void write(Path png, String title, int hosts, List<BenchReport.Run> runs, Double tminMicros) throws IOException {
     System.setProperty("java.awt.headless", "true");
-    int hosts = Math.max(1, runs.stream().mapToInt(r -> r.hostSeconds().size()).max().orElse(1));
     double maxSeconds = runs.stream().flatMap(r -> r.hostSeconds().stream()).mapToDouble(Double::doubleValue).max().orElse(1);
     if (tminMicros != null) maxSeconds = Math.max(maxSeconds, tminMicros / 1e6);
     double step = niceStep(maxSeconds / 8);
@@ -85,7 +86,7 @@ final class CompletionPlot {
       g.setStroke(new BasicStroke(2.5f));
       for (int i = 0; i < runs.size(); i++) {
         BenchReport.Run r = runs.get(i);
-        Color colour = COLOURS.get(i % COLOURS.size());
+        Color colour = colour(r.name(), i);
         g.setColor(colour);
         int px = LEFT;
         int py = TOP + plotH;
@@ -107,6 +108,11 @@ final class CompletionPlot {
       g.dispose();
     }
     if (!ImageIO.write(image, "png", png.toFile())) throw new IOException("no PNG writer");
+  }
+
+  /** The colour of contender {@code name}, the {@code i}th drawn. */
+  static Color colour(String name, int i) {
+    return COLOURS.getOrDefault(name, SPARE.get(i % SPARE.size()));
   }
 
   /** 1, 2 or 5 times a power of ten, at least {@code raw}. */

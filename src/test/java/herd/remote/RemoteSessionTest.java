@@ -241,7 +241,7 @@ final class RemoteSessionTest {
   }
 
   @Test
-  void aStickyDirectoryLikeTmpIsFineAndTheJarPathHasNoSymbolicLinks() throws Exception {
+  void aStickyDirectoryLikeTmpIsFineAboveTheCacheButNotAsItAndTheJarPathHasNoSymbolicLinks() throws Exception {
     Path sticky = Files.createDirectories(tmp.resolve("sticky"));
     new ProcessBuilder("chmod", "1777", sticky.toString()).start().waitFor();
     Path link = Files.createSymbolicLink(tmp.resolve("link"), sticky);
@@ -249,6 +249,11 @@ final class RemoteSessionTest {
       PeerJar jar = session.ensureJar(new byte[] {1, 2, 3}, link.resolve("cache").toString());
       assertEquals(sticky.toRealPath().resolve("cache").toString(), jar.dir());
       assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(Path.of(jar.dir()))));
+      // as the cache itself, others could make the names of herd's temporary files there
+      RemoteException e = assertThrows(RemoteException.class, () -> session.ensureJar(new byte[] {1, 2, 3}, sticky.toString()));
+      assertEquals("refusing the peer program cache " + sticky.toRealPath() + ": " + sticky.toRealPath()
+          + " is writable by others (mode 1777) (another user could replace what herd runs; choose another --remote-path)",
+          e.getMessage());
     }
   }
 

@@ -42,7 +42,7 @@ final class PeerProgram {
     String archive = Shell.quote(jar.archive());
     if (jar.archiveReady()) return "exec " + run + " -XX:SharedArchiveFile=" + archive + tail;
     String script = "umask 077; t=" + archive + ".$$.tmp; " + run + " -XX:ArchiveClassesAtExit=\"$t\"" + tail
-        + "; s=$?; if [ $s = 0 ] && " + run + " -XX:SharedArchiveFile=\"$t\" -Xshare:on -cp "
+        + "; s=$?; if [ $s = 0 ] && nice " + run + " -XX:SharedArchiveFile=\"$t\" -Xshare:on -cp "
         + Shell.quote(jar.path()) + " -version >/dev/null 2>&1; then mv -f \"$t\" " + archive + "; fi"
         + "; rm -f \"$t\"; exit $s";
     return "exec sh -c " + Shell.quote(script);

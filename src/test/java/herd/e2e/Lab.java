@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -75,7 +76,12 @@ final class Lab implements AutoCloseable {
    * tracker gone, within an announce interval (2 s).
    */
   int peersLeft(String address) throws IOException, InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    return peersLeft(address, Duration.ofSeconds(10));
+  }
+
+  /** Like {@link #peersLeft(String)}, waiting up to {@code wait}. */
+  int peersLeft(String address, Duration wait) throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + wait.toNanos();
     int left;
     while ((left = peerProcesses(address)) > 0 && System.nanoTime() < deadline) Thread.sleep(200);
     return left;

@@ -163,7 +163,7 @@ public final class BenchReport {
       md.append("| ").append(r.name()).append(r.note().isEmpty() ? "" : " (" + r.note() + ")")
           .append(" | ").append(seconds(r.wallMicros()))
           .append(" | ").append(dash(ratio(r, tmin))).append(" | ").append(dash(ratio(r, aria2c)))
-          .append(" | ").append(dash(spread(r.hostSeconds())))
+          .append(" | ").append(dash(Spread.of(r.hostSeconds()).map(Spread::toString).orElse("")))
           .append(" | ").append(dash(r.cpu())).append(" | ").append(dash(r.rss())).append(" |");
       if (c.unshaped()) md.append(' ').append(dash(throughput(c, r))).append(" |");
       md.append('\n');
@@ -195,19 +195,28 @@ public final class BenchReport {
   static String csv(Case c, List<Run> runs) {
     Double tmin = tmin(runs);
     return runs.stream().map(r -> {
-      List<String> spread = r.hostSeconds().isEmpty() ? List.of("", "", "") : Arrays.asList(spread(r.hostSeconds()).split(" / "));
+      Optional<Spread> spread = Spread.of(r.hostSeconds());
       return String.join(",", c.name(), r.name(), String.valueOf(c.hosts()), String.valueOf(c.mib()),
-          r.wallMicros() > 0 ? seconds(r.wallMicros()) : "", ratio(r, tmin), spread.get(0), spread.get(1), spread.get(2),
+          r.wallMicros() > 0 ? seconds(r.wallMicros()) : "", ratio(r, tmin), spread.map(s -> fmt("%.2f", s.min())).orElse(""), spread.map(s -> fmt("%.2f", s.median())).orElse(""),
+          spread.map(s -> fmt("%.2f", s.max())).orElse(""),
           r.cpu(), r.rss(), throughput(c, r)) + "\n";
     }).collect(Collectors.joining());
   }
 
-  /** "min / median / max" seconds of the done hosts, or "" if none. */
-  static String spread(List<Double> sorted) {
-    if (sorted.isEmpty()) return "";
-    int n = sorted.size();
-    double median = n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
-    return fmt("%.2f / %.2f / %.2f", sorted.get(0), median, sorted.get(n - 1));
+  /** Min, median and max seconds of the done hosts. */
+  record Spread(double min, double median, double max) {
+    /** Of {@code sorted}, none if it is empty. */
+    static Optional<Spread> of(List<Double> sorted) {
+      if (sorted.isEmpty()) return Optional.empty();
+      int n = sorted.size();
+      double median = n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+      return Optional.of(new Spread(sorted.get(0), median, sorted.get(n - 1)));
+    }
+
+    @Override
+    public String toString() {
+      return fmt("%.2f / %.2f / %.2f", min, median, max);
+    }
   }
 
   /** MB/s (10^6 bytes) into the hosts that were done, together. */

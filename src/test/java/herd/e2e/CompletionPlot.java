@@ -25,6 +25,7 @@ final class CompletionPlot {
   private static final Map<String, Color> COLOURS = Map.of("scp-to-one", new Color(0x7f7f7f), "herd", new Color(0x1f77b4),
       "herd-notls", new Color(0x17becf), "scp", new Color(0xd62728), "aria2c", new Color(0xff7f0e));
   private static final List<Color> SPARE = List.of(new Color(0x2ca02c), new Color(0x9467bd), new Color(0x8c564b));
+  private static final Color GRID = new Color(0xe0e0e0);
   private static final int LEFT = 60;
   private static final int RIGHT = 190;
   private static final int TOP = 40;
@@ -53,29 +54,25 @@ final class CompletionPlot {
       g.drawString(title + ": hosts done over time", LEFT, TOP - 22);
       g.drawString("seconds since start", LEFT + plotW / 2 - 50, HEIGHT - 12);
       g.drawString("hosts", 10, TOP - 6);
-      // axes and ticks
-      g.setColor(new Color(0xe0e0e0));
-      for (double x = 0; x <= xMax + step / 2; x += step) {
-        int px = LEFT + (int) Math.round(x / xMax * plotW);
-        g.drawLine(px, TOP, px, TOP + plotH);
-      }
+      // a grid line and a label at each tick of either axis, then the frame
       int yStep = Math.max(1, (int) niceStep(hosts / 8.0));
-      for (int y = 0; y <= hosts; y += yStep) {
-        int py = TOP + plotH - (int) Math.round(y / (double) hosts * plotH);
-        g.drawLine(LEFT, py, LEFT + plotW, py);
-      }
-      g.setColor(Color.BLACK);
-      g.drawRect(LEFT, TOP, plotW, plotH);
       for (double x = 0; x <= xMax + step / 2; x += step) {
         int px = LEFT + (int) Math.round(x / xMax * plotW);
-        String label = step >= 1 ? String.format(Locale.ROOT, "%.0f", x) : String.format(Locale.ROOT, "%.1f", x);
+        String label = String.format(Locale.ROOT, step >= 1 ? "%.0f" : "%.1f", x);
+        g.setColor(GRID);
+        g.drawLine(px, TOP, px, TOP + plotH);
+        g.setColor(Color.BLACK);
         g.drawString(label, px - g.getFontMetrics().stringWidth(label) / 2, TOP + plotH + 16);
       }
       for (int y = 0; y <= hosts; y += yStep) {
         int py = TOP + plotH - (int) Math.round(y / (double) hosts * plotH);
         String label = Integer.toString(y);
+        g.setColor(GRID);
+        g.drawLine(LEFT, py, LEFT + plotW, py);
+        g.setColor(Color.BLACK);
         g.drawString(label, LEFT - 8 - g.getFontMetrics().stringWidth(label), py + 4);
       }
+      g.drawRect(LEFT, TOP, plotW, plotH);
       if (tminMicros != null) {
         int px = LEFT + (int) Math.round(tminMicros / 1e6 / xMax * plotW);
         g.setStroke(new BasicStroke(1, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 1, new float[] {6, 4}, 0));

@@ -99,7 +99,7 @@ final class HostRun implements Runnable {
     boolean dryRun = run.request().dryRun();
     String verifiedDir = jar.dir() + (sudo ? "/verified-root" : "/verified");
     PeerConfig config = dryRun ? run.checkConfig(verifiedDir) : peerConfig(session, verifiedDir);
-    RemoteProcess peer = session.start(PeerProgram.command(session.javaPath(), jar, sudo, dryRun));
+    RemoteProcess peer = session.start(PeerProgram.command(session.javaPath(), jar, sudo, dryRun, run.bytes()));
     if (!dryRun) run.emit(new PushEvent.PeerStarted(host, jar.uploaded()));
     boolean placed = false;
     try {

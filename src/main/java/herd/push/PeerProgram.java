@@ -28,11 +28,19 @@ final class PeerProgram {
       + " '-XX:CompileCommand=CompileThresholdScaling,sun/security/provider/*.*,0.01'"
       + " '-Djava.util.logging.SimpleFormatter.format=%4$s %5$s%6$s%n'";
 
+  /**
+   * Content up to this size is pushed to peers compiled by C1 alone ({@code -XX:TieredStopAtLevel=1}): their run is
+   * start-up, TLS handshakes and little else, and C2's compiling costs more than it saves (8 lab hosts, 1 KiB: 0.77
+   * CPU-seconds a peer instead of 0.95, 6.2-6.5 s instead of 7.0). C1 lacks the AES, GHASH and SHA intrinsics, so
+   * larger content is faster with C2 (64 MiB: 32 s instead of 24).
+   */
+  static final long C1_ONLY_BYTES = 1 << 20;
+
   private PeerProgram() {}
 
   /**
    * The command that runs the peer in {@code jar} with {@code java} on a host (as root with {@code sudo}; with
-   * {@code --check} for a dry run), its stderr joined to its stdout.
+   * {@code --check} for a dry run) for content of {@code bytes}, its stderr joined to its stdout.
    *
    * <p>Start-up is mostly class loading, so the peer runs from a class-data archive (AppCDS) of the jar made on the
    * host's own java, beside the jar. The first run without one has the JVM write it at exit to a temporary name; it is
@@ -40,8 +48,8 @@ final class PeerProgram {
    * truncated archive crashes the JVM. Runs as root through sudo use no archive: the login user could write one, and
    * root would load it.
    */
-  static String command(String java, PeerJar jar, boolean sudo, boolean check) {
-    String run = Shell.quote(java) + " " + JAVA_FLAGS;
+  static String command(String java, PeerJar jar, boolean sudo, boolean check, long bytes) {
+    String run = Shell.quote(java) + " " + JAVA_FLAGS + (bytes <= C1_ONLY_BYTES ? " -XX:TieredStopAtLevel=1" : "");
     String tail = " -jar " + Shell.quote(jar.path()) + (check ? " " + PeerMain.CHECK : "") + " 2>&1";
     if (sudo) return "exec sudo -n -- " + run + tail;
     if (check || jar.archive() == null) return "exec " + run + tail;

@@ -57,6 +57,8 @@ public final class Push {
   private CountDownLatch finished;
   private final byte[] peerJar;
   private byte[] info;
+  /** The content's size in bytes, file or tree. */
+  private long bytes;
   private int mode;
   /** The modification time hosts give the file (-p), or -1. */
   private long mtime;
@@ -97,8 +99,8 @@ public final class Push {
   private PushResult run() throws IOException, InterruptedException, InvalidPushException {
     long start = System.nanoTime();
     Tree tree = tree();
-    long size = tree != null ? tree.files().stream().mapToLong(FileEntry::length).sum() : Files.size(request.file());
-    emit(new PushEvent.RunStarted(request.file().toString(), request.dest(), size, Hashing.pieceCountFor(size),
+    bytes = tree != null ? tree.files().stream().mapToLong(FileEntry::length).sum() : Files.size(request.file());
+    emit(new PushEvent.RunStarted(request.file().toString(), request.dest(), bytes, Hashing.pieceCountFor(bytes),
         request.hosts().size(), request.dryRun()));
     finished = new CountDownLatch(request.hosts().size());
     ExecutorService hostThreads =
@@ -186,6 +188,10 @@ public final class Push {
 
   CountDownLatch finished() {
     return finished;
+  }
+
+  long bytes() {
+    return bytes;
   }
 
   byte[] peerJar() {

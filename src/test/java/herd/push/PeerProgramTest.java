@@ -47,6 +47,9 @@ class PeerProgramTest {
     return new Ran(p.waitFor(), out);
   }
 
+  /** Content large enough for C2. */
+  private static final long LARGE = PeerProgram.C1_ONLY_BYTES + 1;
+
   private List<String> files() throws Exception {
     try (var s = Files.list(dir)) {
       return s.map(f -> f.getFileName().toString()).sorted().toList();
@@ -56,32 +59,40 @@ class PeerProgramTest {
   @Test
   void aFirstRunLeavesTheArchiveOnlyIfThePeerExitedWellAndAJvmAcceptsIt() throws Exception {
     Path java = java("good", 0);
-    Ran ran = sh(PeerProgram.command(java.toString(), jar(false), false, false));
+    Ran ran = sh(PeerProgram.command(java.toString(), jar(false), false, false, LARGE));
     assertEquals(0, ran.status(), ran.out());
     assertTrue(ran.out().contains("-XX:ArchiveClassesAtExit=" + dir + "/herd-peer-0123-abc.jsa."), ran.out());
     assertEquals(List.of("herd-peer-0123-abc.jsa", "java"), files());
     assertEquals("good", Files.readString(dir.resolve("herd-peer-0123-abc.jsa")));
 
-    Ran next = sh(PeerProgram.command(java.toString(), jar(true), false, false));
+    Ran next = sh(PeerProgram.command(java.toString(), jar(true), false, false, LARGE));
     assertTrue(next.out().contains("-XX:SharedArchiveFile=" + dir + "/herd-peer-0123-abc.jsa "), next.out());
     assertFalse(next.out().contains("ArchiveClassesAtExit"), next.out());
   }
 
   @Test
   void aTruncatedArchiveOrAFailedPeerLeavesNoArchiveAndTheStatusStands() throws Exception {
-    assertEquals(0, sh(PeerProgram.command(java("trunc", 0).toString(), jar(false), false, false)).status());
+    assertEquals(0, sh(PeerProgram.command(java("trunc", 0).toString(), jar(false), false, false, LARGE)).status());
     assertEquals(List.of("java"), files());
-    assertEquals(3, sh(PeerProgram.command(java("good", 3).toString(), jar(false), false, false)).status());
+    assertEquals(3, sh(PeerProgram.command(java("good", 3).toString(), jar(false), false, false, LARGE)).status());
     assertEquals(List.of("java"), files());
   }
 
   @Test
   void sudoAndDryRunsUseNoArchive() throws Exception {
-    for (String command : List.of(PeerProgram.command("/usr/bin/java", jar(true), true, false),
-        PeerProgram.command("/usr/bin/java", jar(false), false, true))) {
+    for (String command : List.of(PeerProgram.command("/usr/bin/java", jar(true), true, false, LARGE),
+        PeerProgram.command("/usr/bin/java", jar(false), false, true, LARGE))) {
       assertFalse(command.contains("Archive"), command);
       assertTrue(command.startsWith("exec "), command);
     }
-    assertTrue(PeerProgram.command("/usr/bin/java", jar(true), true, false).startsWith("exec sudo -n -- " + Shell.quote("/usr/bin/java") + " "));
+    assertTrue(PeerProgram.command("/usr/bin/java", jar(true), true, false, LARGE).startsWith("exec sudo -n -- " + Shell.quote("/usr/bin/java") + " "));
+  }
+
+  @Test
+  void smallContentIsLeftToC1Alone() {
+    String c1 = "-XX:TieredStopAtLevel=1";
+    assertTrue(PeerProgram.command("/usr/bin/java", jar(true), false, false, PeerProgram.C1_ONLY_BYTES).contains(c1));
+    assertTrue(PeerProgram.command("/usr/bin/java", jar(false), false, false, 0).contains(c1));
+    assertFalse(PeerProgram.command("/usr/bin/java", jar(true), false, false, LARGE).contains(c1));
   }
 }

@@ -16,10 +16,9 @@ final class PeerProgram {
    * of a short run being JIT warm-up otherwise), except the JDK's ciphers and digests: their AES, GHASH and SHA
    * instructions are C2 intrinsics, used only once C2 compiled the methods that call them, which without a lower
    * threshold for those classes waits for about 30,000 TLS records, so that a push under about 500 MiB ran GCM's
-   * pure-Java GHASH throughout (one peer receiving 64 MiB: 3.5 CPU-seconds before, 2.3-2.5 after); one-line log
-   * records. A java older than 17 ignores the -XX flags it
-   * does not know, so that it goes on to refuse the peer's classes in words herd recognises ({@link
-   * herd.remote.JavaVersions}).
+   * pure-Java GHASH throughout (one peer receiving 64 MiB: 3.5 CPU-seconds before, 2.0-2.6 after); one-line log
+   * records. A java older than 17 ignores the -XX flags it does not know, so that it goes on to refuse the peer's
+   * classes in words herd recognises ({@link herd.remote.JavaVersions}).
    */
   static final String JAVA_FLAGS = "-XX:+IgnoreUnrecognizedVMOptions -XX:+UseSerialGC -Xms16m -Xmx64m -XX:MaxDirectMemorySize=64m"
       + " -Dio.netty.allocator.numDirectArenas=1 -Dio.netty.allocator.numHeapArenas=1"

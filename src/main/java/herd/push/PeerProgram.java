@@ -11,20 +11,26 @@ final class PeerProgram {
   static final String RESOURCE = "/herd/peer.jar";
 
   /**
+   * The JIT's policy, the controller's too (the {@code herd} launcher, src/main/sh/stub.sh, passes the same flags):
+   * C2 compiling only really hot code (about 15% fewer CPU-seconds on 1 GiB, much of a short run being JIT warm-up
+   * otherwise), except the JDK's ciphers and digests. Their AES, GHASH and SHA instructions are C2 intrinsics, used
+   * only once C2 compiled the methods that call them, which without a lower threshold for those classes waits for
+   * about 30,000 TLS records: a push under about 500 MiB ran GCM's pure-Java GHASH throughout (one peer receiving
+   * 64 MiB: 3.5 CPU-seconds before, 2.0-2.6 after). The patterns are quoted for the shell.
+   */
+  static final String JIT_FLAGS = "-XX:Tier4InvocationThreshold=30000 -XX:Tier4CompileThreshold=30000"
+      + " -XX:CompileCommand=quiet"
+      + " '-XX:CompileCommand=CompileThresholdScaling,com/sun/crypto/provider/*.*,0.01'"
+      + " '-XX:CompileCommand=CompileThresholdScaling,sun/security/provider/*.*,0.01'";
+
+  /**
    * JVM flags for the peer, measured on 1 GiB received over TLS: a small heap and one Netty arena each (peak
-   * resident memory 118 MB instead of 157 MB); C2 compiling only really hot code (about 15% fewer CPU-seconds, much
-   * of a short run being JIT warm-up otherwise), except the JDK's ciphers and digests: their AES, GHASH and SHA
-   * instructions are C2 intrinsics, used only once C2 compiled the methods that call them, which without a lower
-   * threshold for those classes waits for about 30,000 TLS records, so that a push under about 500 MiB ran GCM's
-   * pure-Java GHASH throughout (one peer receiving 64 MiB: 3.5 CPU-seconds before, 2.0-2.6 after); one-line log
-   * records. A java older than 17 ignores the -XX flags it does not know, so that it goes on to refuse the peer's
-   * classes in words herd recognises ({@link herd.remote.JavaVersions}).
+   * resident memory 118 MB instead of 157 MB); {@link #JIT_FLAGS}; one-line log records. A java older than 17
+   * ignores the -XX flags it does not know, so that it goes on to refuse the peer's classes in words herd recognises
+   * ({@link herd.remote.JavaVersions}).
    */
   static final String JAVA_FLAGS = "-XX:+IgnoreUnrecognizedVMOptions -XX:+UseSerialGC -Xms16m -Xmx64m -XX:MaxDirectMemorySize=64m"
-      + " -Dio.netty.allocator.numDirectArenas=1 -Dio.netty.allocator.numHeapArenas=1"
-      + " -XX:Tier4InvocationThreshold=30000 -XX:Tier4CompileThreshold=30000 -XX:CompileCommand=quiet"
-      + " '-XX:CompileCommand=CompileThresholdScaling,com/sun/crypto/provider/*.*,0.01'"
-      + " '-XX:CompileCommand=CompileThresholdScaling,sun/security/provider/*.*,0.01'"
+      + " -Dio.netty.allocator.numDirectArenas=1 -Dio.netty.allocator.numHeapArenas=1 " + JIT_FLAGS
       + " '-Djava.util.logging.SimpleFormatter.format=%4$s %5$s%6$s%n'";
 
   /**

@@ -95,4 +95,10 @@ class PeerProgramTest {
     assertTrue(PeerProgram.command("/usr/bin/java", jar(false), false, false, 0).contains(c1));
     assertFalse(PeerProgram.command("/usr/bin/java", jar(true), false, false, LARGE).contains(c1));
   }
+
+  @Test
+  void theLauncherUsesThePeersJitFlags() throws Exception {
+    String stub = Files.readString(Path.of("src/main/sh/stub.sh")).replace("\\\n", " ").replaceAll("\\s+", " ");
+    assertTrue(stub.contains(" " + PeerProgram.JIT_FLAGS + " $HERD_JAVA_OPTS -jar "), stub);
+  }
 }
